@@ -1,0 +1,77 @@
+"""The pure ops must equal torchvision's C++ kernels bit for bit, eager and scripted."""
+import unittest
+
+import torch
+import torchvision
+
+import pure_ops
+
+
+def random_boxes(generator, n, size, spread):
+    xy = torch.rand(n, 2, generator=generator) * size
+    wh = torch.rand(n, 2, generator=generator) * spread
+    return torch.cat([xy, xy + wh], dim=1)
+
+
+class PureNmsTest(unittest.TestCase):
+    def test_equals_cpp_kernel(self):
+        scripted = torch.jit.script(pure_ops.nms)
+        generator = torch.Generator().manual_seed(7)
+        for n, threshold in [(0, 0.5), (1, 0.5), (50, 0.5), (1000, 0.7), (1000, 0.6), (400, 0.3)]:
+            boxes = random_boxes(generator, n, 200.0, 60.0)
+            # coarse scores force ties, which only a stable sort orders like the kernel
+            scores = torch.round(torch.rand(n, generator=generator) * 20) / 20
+            expected = torchvision.ops.nms(boxes, scores, threshold)
+            self.assertTrue(torch.equal(pure_ops.nms(boxes, scores, threshold), expected), (n, threshold))
+            self.assertTrue(torch.equal(scripted(boxes, scores, threshold), expected), (n, threshold))
+
+    def test_threshold_is_compared_like_a_double(self):
+        # two boxes whose float32 IoU lies between float32(0.7) and 0.7 itself
+        boxes = torch.tensor([[0.0, 0.0, 10.0, 10.0], [0.0, 0.0, 10.0, 7.0]])
+        scores = torch.tensor([0.9, 0.8])
+        for threshold in [0.7, 0.69999999, 0.70000001]:
+            self.assertTrue(torch.equal(pure_ops.nms(boxes, scores, threshold),
+                                        torchvision.ops.nms(boxes, scores, threshold)))
+
+
+class PureRoiAlignTest(unittest.TestCase):
+    def test_equals_cpp_kernel(self):
+        scripted = torch.jit.script(pure_ops.roi_align)
+        generator = torch.Generator().manual_seed(11)
+        for k, scale, size in [(0, 0.25, (7, 7)), (5, 1.0, (7, 7)), (300, 0.25, (7, 7)), (200, 0.0625, (14, 14))]:
+            features = torch.randn(2, 16, 37, 53, generator=generator)
+            image_w, image_h = 53 / scale, 37 / scale
+            # boxes reaching past every edge exercise the clamping branches
+            boxes = random_boxes(generator, k, max(image_w, image_h) * 1.1, image_w / 3) - image_w * 0.05
+            batch = torch.randint(0, 2, (k, 1), generator=generator).to(torch.float32)
+            rois = torch.cat([batch, boxes], dim=1)
+            expected = torchvision.ops.roi_align(features, rois, list(size), scale, 2, False)
+            self.assertTrue(torch.equal(pure_ops.roi_align(features, rois, list(size), scale, 2, False), expected), k)
+            self.assertTrue(torch.equal(scripted(features, rois, list(size), scale, 2, False), expected), k)
+
+
+class PureResizeTest(unittest.TestCase):
+    def test_equals_aten_kernel(self):
+        scripted = torch.jit.script(pure_ops.resize_bilinear)
+        generator = torch.Generator().manual_seed(5)
+        for (h, w), (out_h, out_w) in [((480, 640), (799, 1066)), ((600, 400), (800, 533)), ((37, 53), (37, 91)),
+                                       ((300, 200), (150, 100)), ((7, 9), (800, 1333)),
+                                       ((1, 640), (2, 1066))]:
+            image = torch.rand(3, h, w, generator=generator)
+            expected = torch.nn.functional.interpolate(image[None], size=[out_h, out_w], mode="bilinear",
+                                                       align_corners=False)[0]
+            self.assertTrue(torch.equal(pure_ops.resize_bilinear(image, out_h, out_w), expected), (h, w, out_h, out_w))
+            self.assertTrue(torch.equal(scripted(image, out_h, out_w), expected), (h, w, out_h, out_w))
+
+    def test_resize_like_torchvision(self):
+        from torchvision.models.detection.transform import _resize_image_and_masks
+        scripted = torch.jit.script(pure_ops.resize_image_and_masks)
+        for h, w in [(480, 640), (600, 400), (3000, 20), (2, 1)]:
+            image = torch.rand(3, h, w)
+            expected = _resize_image_and_masks(image, 800.0, 1333.0)[0]
+            self.assertTrue(torch.equal(pure_ops.resize_image_and_masks(image, 800.0, 1333.0)[0], expected))
+            self.assertTrue(torch.equal(scripted(image, 800.0, 1333.0)[0], expected))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,122 @@
+package com.boxserve.zoo;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.cv.Image;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One exported detector loaded on one engine and device: {@code Criteria} → {@code ZooModel} →
+ * {@code Predictor}s.
+ *
+ * <p>{@link #detect} is safe from many threads: DJL Predictors are not, so each call borrows an
+ * idle one (or makes one) and hands it back. Callers that run their own workers take a
+ * Predictor each with {@link #newPredictor()}.
+ */
+public final class Detector implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Detector.class);
+
+    private final ZooModel<DetectionInput, DetectionResult> model;
+    private final DetectorMetadata metadata;
+    private final LoadOptions options;
+    private final Deque<Predictor<DetectionInput, DetectionResult>> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    private Detector(ZooModel<DetectionInput, DetectionResult> model, DetectorMetadata metadata, LoadOptions options) {
+        this.model = model;
+        this.metadata = metadata;
+        this.options = options;
+    }
+
+    /** Loads a model directory; a missing, truncated or foreign file fails with a {@link ModelDirectoryException}. */
+    public static Detector load(ModelDirectory directory, LoadOptions options) {
+        DetectorMetadata metadata = directory.metadata();
+        InferenceEngine engine = options.engine();
+        Path file = directory.modelFile(engine);
+        String fileName = file.getFileName().toString();
+        Criteria.Builder<DetectionInput, DetectionResult> criteria = Criteria.builder()
+                .setTypes(DetectionInput.class, DetectionResult.class)
+                .optModelPath(directory.path())
+                .optModelName(fileName.substring(0, fileName.length() - engine.fileSuffix().length()))
+                .optEngine(engine.djlName())
+                .optDevice(options.device())
+                .optTranslator(new DetectionTranslator(metadata, options.maxInputSide()));
+        if (engine == InferenceEngine.PYTORCH) {
+            criteria.optOption("mapLocation", "true");
+        }
+        options.engineOptions().forEach(criteria::optOption);
+        if (metadata.weights().isRandom()) {
+            log.warn("{}: serving {}", metadata.name(), metadata.weights().describe());
+        }
+        try {
+            return new Detector(criteria.build().loadModel(), metadata, options);
+        } catch (ModelNotFoundException | MalformedModelException | IOException | EngineException e) {
+            throw new ModelDirectoryException(file, "cannot be loaded by " + engine.djlName() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // engines report unreadable files with their own runtime exceptions (OrtException wrappers and the like)
+            throw new ModelDirectoryException(file, "cannot be loaded by " + engine.djlName() + ": " + e, e);
+        }
+    }
+
+    /** Detects objects in one image. Options are checked first: an {@link IllegalArgumentException} says what is wrong. */
+    public DetectionResult detect(Image image, DetectionOptions detectionOptions) throws TranslateException {
+        detectionOptions.validateFor(metadata);
+        Predictor<DetectionInput, DetectionResult> predictor = idle.poll();
+        if (predictor == null) {
+            predictor = newPredictor();
+        }
+        try {
+            return predictor.predict(new DetectionInput(image, detectionOptions));
+        } finally {
+            idle.push(predictor);
+            if (closed) {
+                closeIdle();
+            }
+        }
+    }
+
+    /** A Predictor of one's own, for a caller that keeps one per worker thread; the caller closes it. */
+    public Predictor<DetectionInput, DetectionResult> newPredictor() {
+        if (closed) {
+            throw new IllegalStateException(metadata.name() + " is closed");
+        }
+        return model.newPredictor();
+    }
+
+    public DetectorMetadata metadata() {
+        return metadata;
+    }
+
+    public InferenceEngine engine() {
+        return options.engine();
+    }
+
+    public Device device() {
+        return options.device();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeIdle();
+        model.close();
+    }
+
+    private void closeIdle() {
+        for (Predictor<DetectionInput, DetectionResult> p = idle.poll(); p != null; p = idle.poll()) {
+            p.close();
+        }
+    }
+}
