@@ -52,6 +52,8 @@ RANDOM_MIN_DETECTIONS = 30
 # two near-equal scores would test tie-breaking, not the model.
 RANDOM_DETECTIONS_PER_IMAGE = 5000
 RANDOM_LOGIT_RANGE = 6.0
+# No reference score lies this close to a random export's threshold (the parity tests' near-tie).
+THRESHOLD_MARGIN = 1e-4
 DETECTIONS_PER_IMAGE = 100
 
 # Reference images: synthetic, seeded, in two sizes and aspect ratios (landscape 4:3, portrait 2:3).
@@ -352,22 +354,24 @@ def random_threshold(model, family, images):
     """A score threshold that leaves each reference image at least RANDOM_MIN_DETECTIONS boxes.
 
     Random heads score where torchvision's default 0.05 means nothing, and how high depends on
-    the image; a threshold read off the images' own scores keeps detections to test on every one.
+    the image; the threshold is read off the images' own scores, so every image keeps
+    detections to test (RANDOM_MIN_DETECTIONS where it can, ten at least). It is placed in a gap no score of any image comes within
+    THRESHOLD_MARGIN of, or the engines' last-digit differences would decide the count.
     """
     import torch
     set_thresholds(model, family, 0.0, 100000)
-    kth_best = []
     with torch.no_grad():
-        for image in images:
-            scores = torch.sort(model([image])[0]["scores"], descending=True)[0]
-            if scores.numel() > 0:
-                kth_best.append(float(scores[min(RANDOM_MIN_DETECTIONS, scores.numel()) - 1]))
-    threshold = min(kth_best, default=0.0)
-    if threshold <= 0:
-        return 0.0
-    # rounded down to three significant digits, so the baked-in value reads well in metadata
-    step = 10.0 ** (math.floor(math.log10(threshold)) - 2)
-    return round(math.floor(threshold / step) * step, 12)
+        ranked = [torch.sort(model([image])[0]["scores"], descending=True)[0].tolist() for image in images]
+    every_score = sorted(score for scores in ranked for score in scores)
+    fewest = min(ranked, key=lambda scores: scores[RANDOM_MIN_DETECTIONS - 1] if len(scores) >= RANDOM_MIN_DETECTIONS else -1)
+    # from RANDOM_MIN_DETECTIONS on the sparsest image down to a handful, then up
+    start = min(RANDOM_MIN_DETECTIONS, len(fewest)) - 1
+    for rank in list(range(start, 8, -1)) + list(range(start + 1, len(fewest) - 1)):
+        # rounded to four significant digits, so the baked-in value reads well in metadata
+        threshold = float(f"{(fewest[rank] + fewest[rank + 1]) / 2:.4g}")
+        if min(abs(score - threshold) for score in every_score) >= THRESHOLD_MARGIN:
+            return threshold
+    raise SystemExit("no score threshold with a clear margin: pass --score-threshold")
 
 
 def set_thresholds(model, family, score_threshold, detections_per_image):

@@ -39,7 +39,7 @@ public record DetectionOptions(Float scoreThreshold, Set<Integer> categoryIds, I
             throw new IllegalArgumentException("maxDetections must be at least 1, not " + maxDetections);
         }
         for (int id : categoryIds) {
-            if (!metadata.isCategory(id)) {
+            if (!CocoCategories.isCategory(id)) {
                 throw new IllegalArgumentException("no COCO category has id " + id);
             }
         }

@@ -42,7 +42,7 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
     }
 
     /** The original image's size, the size fed to the model, and the options, carried to processOutput. */
-    private record Frame(int width, int height, int inputWidth, int inputHeight, DetectionOptions options) {
+    record Frame(int width, int height, int inputWidth, int inputHeight, DetectionOptions options) {
     }
 
     @Override
@@ -96,17 +96,13 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
             Box box = new Box(
                     clamp(boxes[4 * i] * sx, frame.width()), clamp(boxes[4 * i + 1] * sy, frame.height()),
                     clamp(boxes[4 * i + 2] * sx, frame.width()), clamp(boxes[4 * i + 3] * sy, frame.height()));
-            detections.add(new Detection(metadata.categoryName(categoryId), categoryId, scores[i], box));
+            detections.add(new Detection(CocoCategories.name(categoryId), categoryId, scores[i], box));
         }
         // the models already return best first; a stable sort keeps their order among equal scores
         detections.sort(Comparator.comparing(Detection::score).reversed());
         int cap = options.capFor(metadata);
         return new DetectionResult(frame.width(), frame.height(),
                 detections.size() > cap ? detections.subList(0, cap) : detections);
-    }
-
-    static Frame frame(int width, int height, int inputWidth, int inputHeight, DetectionOptions options) {
-        return new Frame(width, height, inputWidth, inputHeight, options);
     }
 
     private static double clamp(double value, int limit) {

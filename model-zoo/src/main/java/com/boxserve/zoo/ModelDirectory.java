@@ -19,7 +19,6 @@ import java.util.List;
 public final class ModelDirectory {
 
     public static final String METADATA_FILE = "detector.json";
-    private static final int COCO_CATEGORIES = 91;
 
     private final Path path;
     private final DetectorMetadata metadata;
@@ -95,9 +94,8 @@ public final class ModelDirectory {
         JsonArray categoryArray = required(json, "categories", file).getAsJsonArray();
         List<String> categories = new ArrayList<>();
         categoryArray.forEach(c -> categories.add(c.getAsString()));
-        if (categories.size() != COCO_CATEGORIES) {
-            throw new ModelDirectoryException(file, "expected " + COCO_CATEGORIES + " COCO categories, found "
-                    + categories.size());
+        if (!categories.equals(CocoCategories.NAMES)) {
+            throw new ModelDirectoryException(file, "categories differ from torchvision's COCO categories");
         }
         JsonElement onnx = artifacts.get("onnx");
         String onnxFile = onnx != null && onnx.isJsonObject() && onnx.getAsJsonObject().has("file")
@@ -113,7 +111,6 @@ public final class ModelDirectory {
                         weights.has("seed") ? weights.get("seed").getAsLong() : null),
                 required(json, "scoreThreshold", file).getAsFloat(),
                 required(json, "detectionsPerImage", file).getAsInt(),
-                categories,
                 string(object(artifacts, "torchscript", file), "file", file),
                 onnxFile,
                 string(exporter, "version", file),

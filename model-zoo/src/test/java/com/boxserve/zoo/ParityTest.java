@@ -44,7 +44,7 @@ class ParityTest {
                 Path imageFile = directory.referencesDirectory().resolve(reference.get("image").getAsString());
                 Image image = ImageFactory.getInstance().fromFile(imageFile);
                 DetectionResult result = detector.detect(image, DetectionOptions.defaults());
-                List<Detection> expected = detections(reference, metadata);
+                List<Detection> expected = detections(reference);
 
                 assertEquals(reference.get("width").getAsInt(), result.width());
                 assertEquals(reference.get("height").getAsInt(), result.height());
@@ -65,13 +65,13 @@ class ParityTest {
         }
     }
 
-    private static List<Detection> detections(JsonObject reference, DetectorMetadata metadata) {
+    private static List<Detection> detections(JsonObject reference) {
         List<Detection> detections = new ArrayList<>();
         for (JsonElement element : reference.getAsJsonArray("detections")) {
             JsonObject d = element.getAsJsonObject();
             var box = d.getAsJsonArray("box");
             int label = d.get("label").getAsInt();
-            detections.add(new Detection(metadata.categoryName(label), label, d.get("score").getAsFloat(),
+            detections.add(new Detection(CocoCategories.name(label), label, d.get("score").getAsFloat(),
                     new Box(box.get(0).getAsDouble(), box.get(1).getAsDouble(),
                             box.get(2).getAsDouble(), box.get(3).getAsDouble())));
         }
