@@ -1,0 +1,168 @@
+package com.boxserve.service.detection;
+
+import com.boxserve.service.detection.DetectionResponse.DetectionView;
+import com.boxserve.service.detection.DetectionResponse.ImageSize;
+import com.boxserve.service.detection.DetectionResponse.ModelRef;
+import com.boxserve.service.detection.DetectionResponse.Timings;
+import com.boxserve.service.models.ModelView.WeightsView;
+import com.boxserve.zoo.CocoCategories;
+import com.boxserve.zoo.DetectionOptions;
+import com.boxserve.zoo.WeightsProvenance;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * {@code POST /v1/models/{name}/detect}: an image as the raw body, or one or more as multipart
+ * parts named {@code image}. JSON by default; {@code Accept: image/png} or {@code image/jpeg}
+ * returns the image with the detections drawn on it.
+ */
+@RestController
+@Tag(name = "detection", description = "Objects in images: boxes, COCO labels, scores")
+public class DetectionController {
+
+    private static final String PATH = "/v1/models/{name}/detect";
+    private static final MediaType IMAGE_JPEG = MediaType.IMAGE_JPEG;
+    private static final MediaType IMAGE_PNG = MediaType.IMAGE_PNG;
+
+    private final DetectionService detections;
+    private final AnnotatedImageRenderer renderer;
+    private final ImageProperties limits;
+
+    public DetectionController(DetectionService detections, AnnotatedImageRenderer renderer, ImageProperties limits) {
+        this.detections = detections;
+        this.renderer = renderer;
+        this.limits = limits;
+    }
+
+    @PostMapping(path = PATH, consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE},
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
+    @Operation(summary = "Detect objects in one image sent as the request body")
+    public ResponseEntity<?> detectBody(@PathVariable String name, InputStream body,
+            @Parameter(description = "keep detections scoring at least this (not below the model's floor)")
+            @RequestParam(required = false) Float threshold,
+            @Parameter(description = "COCO category names or ids, comma-separated")
+            @RequestParam(required = false) List<String> classes,
+            @RequestParam(required = false) Integer maxDetections,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
+        byte[] bytes = readLimited(body);
+        DetectionOptions options = options(threshold, classes, maxDetections);
+        return respond(detections.detect(name, List.of(bytes), options), accept);
+    }
+
+    @PostMapping(path = PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
+    @Operation(summary = "Detect objects in one or more images sent as multipart parts named 'image'")
+    public ResponseEntity<?> detectParts(@PathVariable String name, @RequestPart("image") List<MultipartFile> images,
+            @RequestParam(required = false) Float threshold,
+            @RequestParam(required = false) List<String> classes,
+            @RequestParam(required = false) Integer maxDetections,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
+        if (images.size() > limits.maxImagesPerRequest()) {
+            throw new InvalidRequestException(images.size() + " images in one request; the limit is "
+                    + limits.maxImagesPerRequest());
+        }
+        List<byte[]> bytes = new ArrayList<>();
+        for (MultipartFile image : images) {
+            bytes.add(image.getBytes());
+        }
+        DetectionOptions options = options(threshold, classes, maxDetections);
+        List<Detected> answers = detections.detect(name, bytes, options);
+        if (answers.size() == 1) {
+            return respond(answers, accept);
+        }
+        if (wantsImage(accept) != null) {
+            throw new InvalidRequestException("an annotated image can be returned for one image at a time");
+        }
+        List<DetectionResponse> results = answers.stream().map(DetectionController::toResponse).toList();
+        DetectionResponse first = results.get(0);
+        return ResponseEntity.ok(new DetectionResponse.Batch(first.model(), results, first.warning()));
+    }
+
+    private ResponseEntity<?> respond(List<Detected> answers, String accept) {
+        Detected answer = answers.get(0);
+        MediaType image = wantsImage(accept);
+        if (image != null) {
+            byte[] annotated = renderer.render(answer.image(), answer.result().detections(),
+                    image.equals(IMAGE_PNG) ? "png" : "jpeg");
+            return ResponseEntity.ok().contentType(image).body(annotated);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(toResponse(answer));
+    }
+
+    /** The image type the client prefers over JSON, if any. */
+    private static MediaType wantsImage(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return null;
+        }
+        List<MediaType> types = new ArrayList<>(MediaType.parseMediaTypes(accept));
+        MediaType.sortBySpecificityAndQuality(types);
+        for (MediaType type : types) {
+            if (type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.isWildcardType()) {
+                return null;
+            }
+            if (type.equals(IMAGE_PNG) || type.equals(IMAGE_JPEG)) {
+                return type.removeQualityValue();
+            }
+        }
+        return null;
+    }
+
+    private static DetectionResponse toResponse(Detected answer) {
+        WeightsProvenance weights = answer.model().metadata().orElseThrow().weights();
+        ModelRef model = new ModelRef(answer.model().name(), answer.model().engine().djlName(), WeightsView.of(weights));
+        return new DetectionResponse(model,
+                new ImageSize(answer.result().width(), answer.result().height()),
+                answer.result().detections().stream().map(DetectionView::of).toList(),
+                new Timings(millis(answer.image().decodeNanos()), millis(answer.queueNanos()),
+                        millis(answer.inferenceNanos()), millis(answer.totalNanos())),
+                weights.isRandom() ? weights.describe() : null);
+    }
+
+    private static DetectionOptions options(Float threshold, List<String> classes, Integer maxDetections) {
+        Set<Integer> ids = new HashSet<>();
+        if (classes != null) {
+            for (String value : classes) {
+                for (String name : value.split(",")) {
+                    if (!name.isBlank()) {
+                        try {
+                            ids.add(CocoCategories.id(name));
+                        } catch (IllegalArgumentException e) {
+                            throw new InvalidRequestException(e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+        return new DetectionOptions(threshold, ids, maxDetections);
+    }
+
+    private byte[] readLimited(InputStream body) throws IOException {
+        long max = limits.maxBytes().toBytes();
+        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (bytes.length > max) {
+            throw new ImageTooLargeException("the image has more than " + max + " bytes, the limit");
+        }
+        return bytes;
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1e4) / 100.0;
+    }
+}

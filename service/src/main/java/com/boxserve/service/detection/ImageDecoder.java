@@ -1,0 +1,163 @@
+package com.boxserve.service.detection;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.springframework.stereotype.Component;
+
+/**
+ * Bytes to an upright 8-bit RGB image, with limits checked before the expensive part.
+ *
+ * <p>Formats: whatever ImageIO reads with the bundled plugins — JPEG (CMYK and YCCK too, via
+ * TwelveMonkeys), PNG, BMP, GIF (first frame), WebP. The pixel count is read from the header
+ * and checked before any pixel is decoded, so a decompression bomb costs nothing. Colours are
+ * converted as PIL's {@code convert("RGB")} does, so pixels equal what a Python user of
+ * torchvision would feed: alpha is dropped (not composited), grey is replicated (not
+ * gamma-converted), 16-bit samples keep their high byte.
+ */
+@Component
+public class ImageDecoder {
+
+    private final ImageProperties limits;
+
+    public ImageDecoder(ImageProperties limits) {
+        this.limits = limits;
+        ImageIO.setUseCache(false);
+    }
+
+    public DecodedImage decode(byte[] bytes) {
+        long started = System.nanoTime();
+        if (bytes.length == 0) {
+            throw new InvalidRequestException("the image is empty (0 bytes)");
+        }
+        if (bytes.length > limits.maxBytes().toBytes()) {
+            throw new ImageTooLargeException("the image has " + bytes.length + " bytes; the limit is "
+                    + limits.maxBytes().toBytes());
+        }
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                throw new UnsupportedImageException("not an image in a supported format (JPEG, PNG, BMP, GIF, WebP)");
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+            try {
+                reader.setInput(input, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > limits.maxPixels()) {
+                    throw new ImageTooLargeException("the image is " + width + "x" + height + " = " + width * height
+                            + " pixels; the limit is " + limits.maxPixels());
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage decoded = reader.read(0);
+                // readers fill in what a truncated or corrupt file lacks and only warn: detecting
+                // objects in made-up grey would answer a broken upload with confident nonsense
+                for (String warning : warnings) {
+                    String w = warning.toLowerCase(Locale.ROOT);
+                    if (w.contains("premature end") || w.contains("corrupt") || w.contains("truncat")) {
+                        throw new UnsupportedImageException("the " + format + " image is damaged: " + warning);
+                    }
+                }
+                BufferedImage rgb = toRgb(decoded);
+                BufferedImage upright = orient(rgb, exifOrientation(bytes));
+                return new DecodedImage(upright, format, System.nanoTime() - started);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ImageTooLargeException || e instanceof UnsupportedImageException) {
+                    throw e;
+                }
+                throw new UnsupportedImageException("the " + format + " image does not decode: " + e.getMessage());
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new UnsupportedImageException("the image cannot be read: " + e.getMessage());
+        }
+    }
+
+    static BufferedImage toRgb(BufferedImage source) {
+        int width = source.getWidth();
+        int height = source.getHeight();
+        BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] target = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+        int[] row = new int[width];
+        if (source.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            Raster raster = source.getRaster();
+            int bits = source.getColorModel().getComponentSize(0);
+            for (int y = 0; y < height; y++) {
+                raster.getSamples(0, y, width, 1, 0, row);
+                for (int x = 0; x < width; x++) {
+                    int v = bits >= 8 ? row[x] >> (bits - 8) : row[x] * 255 / ((1 << bits) - 1);
+                    target[y * width + x] = v << 16 | v << 8 | v;
+                }
+            }
+        } else {
+            for (int y = 0; y < height; y++) {
+                source.getRGB(0, y, width, 1, row, 0, width);
+                for (int x = 0; x < width; x++) {
+                    target[y * width + x] = row[x] & 0xffffff;
+                }
+            }
+        }
+        return rgb;
+    }
+
+    private static int exifOrientation(byte[] bytes) {
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                return exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+            }
+        } catch (Exception e) {
+            // no readable EXIF: the image is taken as it is stored
+        }
+        return 1;
+    }
+
+    /** Applies an EXIF orientation (1..8) to an RGB image, giving the picture as the camera's user saw it. */
+    static BufferedImage orient(BufferedImage image, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean swap = orientation >= 5;
+        int outW = swap ? h : w;
+        int outH = swap ? w : h;
+        BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_INT_RGB);
+        int[] src = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        int[] dst = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    default -> { sx = w - 1 - y; sy = x; }
+                }
+                dst[y * outW + x] = src[sy * w + sx];
+            }
+        }
+        return out;
+    }
+}

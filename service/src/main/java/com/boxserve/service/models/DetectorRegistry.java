@@ -1,0 +1,238 @@
+package com.boxserve.service.models;
+
+import ai.djl.Device;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.zoo.DetectionOptions;
+import com.boxserve.zoo.Detector;
+import com.boxserve.zoo.DetectorArchitecture;
+import com.boxserve.zoo.DetectorMetadata;
+import com.boxserve.zoo.InferenceEngine;
+import com.boxserve.zoo.LoadOptions;
+import com.boxserve.zoo.ModelDirectory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The models this service serves. At start-up each configured model is loaded in the
+ * background, one after another (LOADING), warmed up on a synthetic image (WARMING) and only
+ * then given its worker pool (READY); a model that fails is FAILED with the reason, and the
+ * others carry on. At shutdown, after the web server has stopped taking requests, each pool
+ * finishes the work in flight before its detector is closed.
+ */
+@Component
+public class DetectorRegistry implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DetectorRegistry.class);
+    /** Stops after the web server's graceful shutdown, starts before it. */
+    private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private final ModelsProperties properties;
+    private final MeterRegistry meters;
+    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "model-loader");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running;
+
+    public DetectorRegistry(ModelsProperties properties, MeterRegistry meters) {
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    @Override
+    public synchronized void start() {
+        for (String name : modelNames()) {
+            ServedModel model = configure(name);
+            models.put(name, model);
+            registerGauges(model);
+            if (model.status() != ModelStatus.FAILED) {
+                loader.submit(() -> load(model, properties.directory().resolve(name)));
+            }
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        loader.shutdownNow();
+        try {
+            loader.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        models.values().forEach(model -> model.unload(DRAIN));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** A served model by name. */
+    public ServedModel get(String name) {
+        ServedModel model = models.get(name);
+        if (model == null) {
+            throw new UnknownModelException(name, models.keySet());
+        }
+        return model;
+    }
+
+    public List<ServedModel> all() {
+        return List.copyOf(models.values());
+    }
+
+    /** The models readiness waits for: the configured required ones, else every served one. */
+    public List<ServedModel> required() {
+        if (properties.required().isEmpty()) {
+            return all();
+        }
+        return properties.required().stream()
+                .map(name -> models.getOrDefault(name, ServedModel.failed(name, "not configured to be served")))
+                .toList();
+    }
+
+    private List<String> modelNames() {
+        if (!properties.include().isEmpty()) {
+            return properties.include();
+        }
+        Path directory = properties.directory();
+        try {
+            List<String> found = new ArrayList<>();
+            for (Path dir : ModelDirectory.find(directory)) {
+                found.add(dir.getFileName().toString());
+            }
+            if (found.isEmpty()) {
+                log.error("no exported models in {}: export some (README, 'Exporting models')", directory.toAbsolutePath());
+            }
+            return found;
+        } catch (IOException e) {
+            log.error("cannot read the models directory {}: {}", directory.toAbsolutePath(), e.toString());
+            return List.of();
+        }
+    }
+
+    private ServedModel configure(String name) {
+        ModelsProperties.ModelSettings settings = properties.settingsFor(name);
+        try {
+            return new ServedModel(name, InferenceEngine.parse(settings.engine()), device(settings.device()),
+                    settings.workers(), settings.queueCapacity());
+        } catch (IllegalArgumentException e) {
+            log.error("{}: FAILED: {}", name, e.getMessage());
+            return ServedModel.failed(name, e.getMessage());
+        }
+    }
+
+    private static Device device(String value) {
+        String device = value.trim().toLowerCase(Locale.ROOT);
+        if (device.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (device.matches("gpu\\d*")) {
+            return Device.gpu(device.length() == 3 ? 0 : Integer.parseInt(device.substring(3)));
+        }
+        throw new IllegalArgumentException("unknown device '" + value + "': use cpu or gpuN");
+    }
+
+    private void load(ServedModel model, Path path) {
+        long started = System.nanoTime();
+        Detector detector = null;
+        try {
+            ModelDirectory directory = ModelDirectory.open(path);
+            DetectorMetadata metadata = directory.metadata();
+            model.read(metadata);
+            if (!metadata.name().equals(model.name())) {
+                throw new IllegalStateException(path + " holds " + metadata.name() + ", not " + model.name());
+            }
+            detector = Detector.load(directory, new LoadOptions(model.engine(), model.device(),
+                    properties.maxInputSide(), Map.of()));
+            model.loaded(metadata, detector);
+            log.info("{}: loaded on {} {} in {} ms, warming up", model.name(), model.engine().djlName(), model.device(),
+                    millisSince(started));
+            Image warmup = warmupImage();
+            for (int i = 0; i < properties.warmupPasses(); i++) {
+                detector.detect(warmup, DetectionOptions.defaults());
+            }
+            Detector loaded = detector;
+            model.ready(new WorkerPool<>(model.name(), model.workers(), model.queueCapacity(),
+                    () -> new PredictorRunner(loaded.newPredictor())));
+            log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
+                    model.queueCapacity(), metadata.weights().isRandom() ? " — " + metadata.weights().describe() : "");
+        } catch (Exception | LinkageError e) {
+            String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+            log.error("{}: FAILED: {}", model.name(), reason, e);
+            model.fail(reason);
+            if (detector != null) {
+                detector.close();
+            }
+        }
+    }
+
+    /** A photo-like gradient: warm-up must walk the detector's real code paths, boxes and all. */
+    private static Image warmupImage() {
+        BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 480; y++) {
+            for (int x = 0; x < 640; x++) {
+                int block = ((x / 80) + (y / 60)) % 2 == 0 ? 60 : 0;
+                image.setRGB(x, y, ((x * 255 / 640) << 16) | ((y * 255 / 480) << 8) | (120 + block));
+            }
+        }
+        return ImageFactory.getInstance().fromImage(image);
+    }
+
+    private void registerGauges(ServedModel model) {
+        String engine = model.engine().djlName();
+        for (ModelStatus status : ModelStatus.values()) {
+            Gauge.builder("boxserve.model.status", model, m -> m.status() == status ? 1 : 0)
+                    .description("1 for the model's current status")
+                    .tags("model", model.name(), "engine", engine, "status", status.name())
+                    .register(meters);
+        }
+        Gauge.builder("boxserve.queue.depth", model, ServedModel::queueDepth)
+                .description("requests waiting for a worker")
+                .tags("model", model.name(), "engine", engine)
+                .register(meters);
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    /** The published facts of a served model's architecture, if its name is one of the seven. */
+    public static Optional<DetectorArchitecture> architectureOf(ServedModel model) {
+        return model.metadata().map(DetectorMetadata::architecture).or(() -> DetectorArchitecture.find(model.name()));
+    }
+
+    /** Whether every required model is READY (and there is at least one). */
+    public boolean requiredReady() {
+        List<ServedModel> required = required();
+        return !required.isEmpty() && required.stream().allMatch(m -> m.status() == ModelStatus.READY);
+    }
+}

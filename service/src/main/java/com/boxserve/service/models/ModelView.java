@@ -1,0 +1,89 @@
+package com.boxserve.service.models;
+
+import com.boxserve.zoo.DetectorArchitecture;
+import com.boxserve.zoo.DetectorMetadata;
+import com.boxserve.zoo.WeightsProvenance;
+
+/**
+ * A served model as {@code /v1/models} shows it.
+ *
+ * @param name the model's name
+ * @param family Faster R-CNN, RetinaNet or FCOS
+ * @param engine PyTorch or OnnxRuntime
+ * @param device cpu or gpu(n)
+ * @param status LOADING, WARMING, READY or FAILED
+ * @param failure why it FAILED
+ * @param weights where the weights came from; {@code random: true} means detections are meaningless
+ * @param boxMap torchvision's published COCO val2017 box mAP (for the official weights)
+ * @param gflops torchvision's published GFLOPs
+ * @param parameters torchvision's published parameter count
+ * @param inputSize the model's internal resize: short side to minSize, long side at most maxSize
+ * @param scoreThresholdFloor the lowest threshold a request may ask for (baked into the export)
+ * @param maxDetections the most detections one image can return
+ * @param workers worker threads, each with its own predictor
+ * @param queueCapacity requests that may wait before 503s
+ * @param queueDepth requests waiting now
+ */
+public record ModelView(
+        String name,
+        String family,
+        String engine,
+        String device,
+        ModelStatus status,
+        String failure,
+        WeightsView weights,
+        Double boxMap,
+        Double gflops,
+        Long parameters,
+        InputSize inputSize,
+        Float scoreThresholdFloor,
+        Integer maxDetections,
+        int workers,
+        int queueCapacity,
+        int queueDepth) {
+
+    /** The model's internal resize bounds. */
+    public record InputSize(int minSize, int maxSize) {
+    }
+
+    /**
+     * Weights provenance.
+     *
+     * @param source pretrained, file or random
+     * @param random true when the weights are random: detections are meaningless
+     * @param weightsEnum torchvision's weights enum, for official weights
+     * @param sha256 the weights file's digest, for official weights
+     * @param seed the seed, for random weights
+     * @param description one line for people
+     */
+    public record WeightsView(String source, boolean random, String weightsEnum, String sha256, Long seed,
+            String description) {
+
+        public static WeightsView of(WeightsProvenance weights) {
+            return new WeightsView(weights.source(), weights.isRandom(), weights.weightsEnum(), weights.sha256(),
+                    weights.seed(), weights.describe());
+        }
+    }
+
+    static ModelView of(ServedModel model) {
+        DetectorArchitecture architecture = DetectorRegistry.architectureOf(model).orElse(null);
+        DetectorMetadata metadata = model.metadata().orElse(null);
+        return new ModelView(
+                model.name(),
+                architecture == null ? null : architecture.family().id(),
+                model.engine().djlName(),
+                model.device().toString(),
+                model.status(),
+                model.failure().orElse(null),
+                metadata == null ? null : WeightsView.of(metadata.weights()),
+                architecture == null ? null : architecture.boxMap(),
+                architecture == null ? null : architecture.gflops(),
+                architecture == null ? null : architecture.parameters(),
+                architecture == null ? null : new InputSize(architecture.minSize(), architecture.maxSize()),
+                metadata == null ? null : metadata.scoreThreshold(),
+                metadata == null ? null : metadata.detectionsPerImage(),
+                model.workers(),
+                model.queueCapacity(),
+                model.queueDepth());
+    }
+}

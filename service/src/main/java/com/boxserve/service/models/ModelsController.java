@@ -1,0 +1,41 @@
+package com.boxserve.service.models;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What is served: {@code GET /v1/models} and {@code GET /v1/models/{name}}. */
+@RestController
+@RequestMapping("/v1/models")
+@Tag(name = "models", description = "The detectors this service serves and their state")
+public class ModelsController {
+
+    private final DetectorRegistry registry;
+
+    public ModelsController(DetectorRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Every served model. */
+    public record ModelsResponse(List<ModelView> models, boolean randomWeights, String warning) {
+    }
+
+    @GetMapping
+    @Operation(summary = "List the served models with their status, engine, weights provenance and published facts")
+    public ModelsResponse list() {
+        List<ModelView> views = registry.all().stream().map(ModelView::of).toList();
+        boolean random = views.stream().anyMatch(v -> v.weights() != null && v.weights().random());
+        return new ModelsResponse(views, random,
+                random ? "some models serve RANDOM weights: their detections are meaningless" : null);
+    }
+
+    @GetMapping("/{name}")
+    @Operation(summary = "One served model")
+    public ModelView get(@PathVariable String name) {
+        return ModelView.of(registry.get(name));
+    }
+}

@@ -1,0 +1,59 @@
+package com.boxserve.service.models;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Which models the service serves and how ({@code boxserve.models.*}).
+ *
+ * @param directory where the exported model directories are
+ * @param include the models to serve; empty for every model found in the directory
+ * @param required the models readiness waits for; empty for every included model
+ * @param engine the default engine: {@code pytorch} or {@code onnxruntime}
+ * @param device the default device: {@code cpu} or {@code gpu0}, {@code gpu1}, ...
+ * @param workers the default number of workers per model, each with its own Predictor
+ * @param queueCapacity the default number of requests that may wait per model before 503s
+ * @param requestTimeout how long a request may wait and run before it is answered with 503
+ * @param warmupPasses forwards run on a synthetic image before a model reports READY
+ * @param maxInputSide shrink images whose long side exceeds this before inference (0: never)
+ * @param perModel overrides per model name
+ */
+@ConfigurationProperties("boxserve.models")
+public record ModelsProperties(
+        @DefaultValue("models") Path directory,
+        @DefaultValue List<String> include,
+        @DefaultValue List<String> required,
+        @DefaultValue("pytorch") String engine,
+        @DefaultValue("cpu") String device,
+        @DefaultValue("1") int workers,
+        @DefaultValue("8") int queueCapacity,
+        @DefaultValue("60s") Duration requestTimeout,
+        @DefaultValue("2") int warmupPasses,
+        @DefaultValue("0") int maxInputSide,
+        @DefaultValue Map<String, ModelSettings> perModel) {
+
+    /**
+     * Settings for one model; a null field takes the default above.
+     *
+     * @param engine {@code pytorch} or {@code onnxruntime}
+     * @param device {@code cpu} or {@code gpuN}
+     * @param workers workers, each with its own Predictor
+     * @param queueCapacity waiting requests before 503s
+     */
+    public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity) {
+    }
+
+    /** The settings in force for one model: its overrides over the defaults. */
+    public ModelSettings settingsFor(String model) {
+        ModelSettings own = perModel.getOrDefault(model, new ModelSettings(null, null, null, null));
+        return new ModelSettings(
+                own.engine() != null ? own.engine() : engine,
+                own.device() != null ? own.device() : device,
+                own.workers() != null ? own.workers() : workers,
+                own.queueCapacity() != null ? own.queueCapacity() : queueCapacity);
+    }
+}

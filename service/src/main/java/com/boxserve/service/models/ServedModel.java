@@ -1,0 +1,127 @@
+package com.boxserve.service.models;
+
+import ai.djl.Device;
+import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.zoo.DetectionInput;
+import com.boxserve.zoo.DetectionResult;
+import com.boxserve.zoo.Detector;
+import com.boxserve.zoo.DetectorMetadata;
+import com.boxserve.zoo.InferenceEngine;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One model the service was asked to serve, in whatever state it is: its settings, its status
+ * and, once READY, its detector and worker pool.
+ */
+public final class ServedModel {
+
+    private final String name;
+    private final InferenceEngine engine;
+    private final Device device;
+    private final int workers;
+    private final int queueCapacity;
+    private volatile ModelStatus status = ModelStatus.LOADING;
+    private volatile String failure;
+    private volatile DetectorMetadata metadata;
+    private volatile Detector detector;
+    private volatile WorkerPool<DetectionInput, DetectionResult> pool;
+
+    ServedModel(String name, InferenceEngine engine, Device device, int workers, int queueCapacity) {
+        this.name = name;
+        this.engine = engine;
+        this.device = device;
+        this.workers = workers;
+        this.queueCapacity = queueCapacity;
+    }
+
+    /** A model that failed before it could be configured (an unknown engine, say). */
+    static ServedModel failed(String name, String reason) {
+        ServedModel model = new ServedModel(name, InferenceEngine.PYTORCH, Device.cpu(), 0, 0);
+        model.fail(reason);
+        return model;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    public ModelStatus status() {
+        return status;
+    }
+
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** What the export recorded, once its directory has been read. */
+    public Optional<DetectorMetadata> metadata() {
+        return Optional.ofNullable(metadata);
+    }
+
+    public int queueDepth() {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        return current == null ? 0 : current.queueDepth();
+    }
+
+    /** The worker pool of a READY model; otherwise a {@link ModelNotReadyException} saying why. */
+    public WorkerPool<DetectionInput, DetectionResult> pool() {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        if (status != ModelStatus.READY || current == null) {
+            throw new ModelNotReadyException(this);
+        }
+        return current;
+    }
+
+    void loaded(DetectorMetadata metadata, Detector detector) {
+        this.metadata = metadata;
+        this.detector = detector;
+        this.status = ModelStatus.WARMING;
+    }
+
+    void ready(WorkerPool<DetectionInput, DetectionResult> pool) {
+        this.pool = pool;
+        this.status = ModelStatus.READY;
+    }
+
+    void read(DetectorMetadata metadata) {
+        this.metadata = metadata;
+    }
+
+    void fail(String reason) {
+        this.failure = reason;
+        this.status = ModelStatus.FAILED;
+    }
+
+    Detector detector() {
+        return detector;
+    }
+
+    /** Takes the pool and detector away for shutdown; the model answers 503 from then on. */
+    void unload(Duration drain) {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        if (current != null) {
+            current.close(drain);
+        }
+        Detector loaded = detector;
+        if (loaded != null) {
+            loaded.close();
+        }
+    }
+}

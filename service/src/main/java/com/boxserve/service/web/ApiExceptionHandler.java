@@ -1,0 +1,105 @@
+package com.boxserve.service.web;
+
+import com.boxserve.service.detection.ImageTooLargeException;
+import com.boxserve.service.detection.InferenceFailedException;
+import com.boxserve.service.detection.InvalidRequestException;
+import com.boxserve.service.detection.UnsupportedImageException;
+import com.boxserve.service.models.ModelNotReadyException;
+import com.boxserve.service.models.UnknownModelException;
+import com.boxserve.service.workload.DeadlineExceededException;
+import com.boxserve.service.workload.PoolClosedException;
+import com.boxserve.service.workload.QueueFullException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every failure becomes an RFC 7807 {@code application/problem+json} answer, here and nowhere
+ * else. Spring's own request errors (bad parameter types, missing parts, unsupported media
+ * types, uploads over the multipart limit) are mapped by the base class.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(UnknownModelException.class)
+    ResponseEntity<Object> unknownModel(UnknownModelException e) {
+        return problem(HttpStatus.NOT_FOUND, "unknown-model", "Unknown model", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<Object> invalid(InvalidRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(ImageTooLargeException.class)
+    ResponseEntity<Object> tooLarge(ImageTooLargeException e) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Image too large", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(UnsupportedImageException.class)
+    ResponseEntity<Object> unsupported(UnsupportedImageException e) {
+        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image", "Unsupported image", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(ModelNotReadyException.class)
+    ResponseEntity<Object> notReady(ModelNotReadyException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "model-not-ready", "Model not ready", e.getMessage(),
+                e.willRecover() ? "10" : null);
+    }
+
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<Object> overloaded(QueueFullException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Model overloaded", e.getMessage(), "1");
+    }
+
+    @ExceptionHandler(DeadlineExceededException.class)
+    ResponseEntity<Object> deadline(DeadlineExceededException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline-exceeded", "Deadline exceeded", e.getMessage(), "1");
+    }
+
+    @ExceptionHandler(PoolClosedException.class)
+    ResponseEntity<Object> closing(PoolClosedException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "Model unavailable", e.getMessage(), "10");
+    }
+
+    @ExceptionHandler(InferenceFailedException.class)
+    ResponseEntity<Object> inferenceFailed(InferenceFailedException e) {
+        log.error("inference failed", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "inference-failed", "Inference failed", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        if (e instanceof ErrorResponse error) {
+            // a Spring request error the base class has no handler for: it carries its own problem
+            return ResponseEntity.status(error.getStatusCode()).headers(error.getHeaders())
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(error.getBody());
+        }
+        log.error("unexpected failure", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                "the service failed to answer; the failure is logged", null);
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatus status, String type, String title, String detail,
+            String retryAfterSeconds) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("urn:boxserve:problem:" + type));
+        problem.setTitle(title);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (retryAfterSeconds != null) {
+            response.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        }
+        return response.body(problem);
+    }
+}

@@ -1,0 +1,348 @@
+package com.boxserve.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The HTTP API over real HTTP, with real (random-weight) models, one of which fails to load. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability // Spring Boot tests switch metrics export off unless asked
+class DetectionApiTest {
+
+    private static final String DETECT = "/v1/models/" + TestModels.FAST + "/detect";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) {
+        Path models = TestModels.withOneBroken();
+        registry.add("boxserve.models.directory", models::toString);
+        registry.add("boxserve.models.include", () -> TestModels.FAST + "," + TestModels.BROKEN);
+        registry.add("boxserve.models.required", () -> TestModels.FAST);
+        registry.add("boxserve.models.workers", () -> "1");
+        registry.add("boxserve.models.queue-capacity", () -> "2");
+        registry.add("boxserve.images.max-pixels", () -> "20000000");
+    }
+
+    @BeforeEach
+    void waitUntilReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode model = json(get("/v1/models/" + TestModels.FAST));
+            if ("READY".equals(model.path("status").asText())) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(TestModels.FAST + " never became READY");
+    }
+
+    @Test
+    void listsModelsWithStatusProvenanceAndFacts() throws Exception {
+        JsonNode body = json(get("/v1/models"));
+        assertTrue(body.path("randomWeights").asBoolean());
+        assertTrue(body.path("warning").asText().contains("RANDOM"));
+        JsonNode fast = find(body.path("models"), TestModels.FAST);
+        assertEquals("READY", fast.path("status").asText());
+        assertEquals("faster_rcnn", fast.path("family").asText());
+        assertEquals("PyTorch", fast.path("engine").asText());
+        assertEquals("cpu()", fast.path("device").asText().toLowerCase());
+        assertTrue(fast.path("weights").path("random").asBoolean());
+        assertEquals(22.8, fast.path("boxMap").asDouble());
+        assertEquals(0.72, fast.path("gflops").asDouble());
+        assertEquals(19_386_354, fast.path("parameters").asLong());
+        assertEquals(320, fast.path("inputSize").path("minSize").asInt());
+        assertTrue(fast.path("scoreThresholdFloor").asDouble() > 0);
+
+        JsonNode broken = find(body.path("models"), TestModels.BROKEN);
+        assertEquals("FAILED", broken.path("status").asText());
+        assertTrue(broken.path("failure").asText().contains(TestModels.BROKEN + ".pt"), broken.toString());
+    }
+
+    @Test
+    void detectsInARawBodyWithTimingsAndRandomWeightsFlagged() throws Exception {
+        HttpResponse<byte[]> response = post(DETECT, "image/png", image("photo.png"));
+        assertEquals(200, response.statusCode(), text(response));
+        JsonNode body = json(response);
+        assertEquals(TestModels.FAST, body.path("model").path("name").asText());
+        assertEquals("PyTorch", body.path("model").path("engine").asText());
+        assertTrue(body.path("model").path("weights").path("random").asBoolean());
+        assertTrue(body.path("warning").asText().contains("RANDOM"));
+        assertEquals(320, body.path("image").path("width").asInt());
+        assertEquals(240, body.path("image").path("height").asInt());
+        assertFalse(body.path("detections").isEmpty(), "the test model detects things on the test photo");
+        JsonNode first = body.path("detections").get(0);
+        assertTrue(first.path("score").asDouble() > 0);
+        assertFalse(first.path("label").asText().isEmpty());
+        assertTrue(first.path("box").path("x2").asDouble() <= 320);
+        for (String timing : List.of("decodeMs", "queueMs", "inferenceMs", "totalMs")) {
+            assertTrue(body.path("timings").has(timing), timing);
+        }
+        assertTrue(body.path("timings").path("inferenceMs").asDouble() > 0);
+    }
+
+    @Test
+    void detectionsThroughTheServiceEqualTorchvisionsReference() throws Exception {
+        Path references = TestModels.exported().resolve(TestModels.FAST).resolve("references");
+        JsonNode reference = JSON.readTree(references.resolve("landscape-640x480.json").toFile());
+        HttpResponse<byte[]> response = post(DETECT, "image/png", Files.readAllBytes(references.resolve("landscape-640x480.png")));
+        JsonNode detections = json(response).path("detections");
+        assertEquals(reference.path("detections").size(), detections.size());
+        for (int i = 0; i < detections.size(); i++) {
+            JsonNode want = reference.path("detections").get(i);
+            JsonNode got = detections.get(i);
+            assertEquals(want.path("label").asInt(), got.path("categoryId").asInt());
+            assertEquals(want.path("score").asDouble(), got.path("score").asDouble(), 1e-4);
+            assertEquals(want.path("box").get(0).asDouble(), got.path("box").path("x1").asDouble(), 0.1);
+            assertEquals(want.path("box").get(3).asDouble(), got.path("box").path("y2").asDouble(), 0.1);
+        }
+    }
+
+    @Test
+    void appliesThresholdClassesAndCapFromTheQuery() throws Exception {
+        JsonNode all = json(post(DETECT, "image/png", image("photo.png"))).path("detections");
+        assertTrue(all.size() >= 2);
+        String label = all.get(0).path("label").asText();
+        JsonNode filtered = json(post(DETECT + "?classes=" + label.replace(" ", "%20") + "&maxDetections=1",
+                "image/png", image("photo.png"))).path("detections");
+        assertEquals(1, filtered.size());
+        assertEquals(label, filtered.get(0).path("label").asText());
+        double high = all.get(0).path("score").asDouble();
+        JsonNode strict = json(post(DETECT + "?threshold=" + high, "image/png", image("photo.png"))).path("detections");
+        assertTrue(strict.size() >= 1 && strict.size() < all.size());
+    }
+
+    @Test
+    void answersSeveralImagesOfMixedSizesInOrder() throws Exception {
+        Path references = TestModels.exported().resolve(TestModels.FAST).resolve("references");
+        HttpResponse<byte[]> response = postMultipart(DETECT, List.of(
+                Files.readAllBytes(references.resolve("portrait-400x600.png")), image("photo.jpg"),
+                Files.readAllBytes(references.resolve("landscape-640x480.png"))));
+        assertEquals(200, response.statusCode(), text(response));
+        JsonNode results = json(response).path("results");
+        assertEquals(3, results.size());
+        assertEquals(400, results.get(0).path("image").path("width").asInt());
+        assertEquals(320, results.get(1).path("image").path("width").asInt());
+        assertEquals(640, results.get(2).path("image").path("width").asInt());
+        JsonNode single = json(postMultipart(DETECT, List.of(image("photo.png"))));
+        assertEquals(320, single.path("image").path("width").asInt());
+    }
+
+    @Test
+    void returnsTheAnnotatedImageWhenAskedFor() throws Exception {
+        for (String type : List.of("image/png", "image/jpeg")) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(DETECT))
+                    .header("Content-Type", "image/png").header("Accept", type)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(image("photo.png"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode());
+            assertEquals(type, response.headers().firstValue("Content-Type").orElse(""));
+            BufferedImage annotated = ImageIO.read(new ByteArrayInputStream(response.body()));
+            assertEquals(320, annotated.getWidth());
+            assertEquals(240, annotated.getHeight());
+        }
+    }
+
+    @Test
+    void decodesTheFormatsAndColourModelsClientsSend() throws Exception {
+        for (String file : List.of("photo.jpg", "photo.bmp", "photo.webp", "cmyk.jpg", "rgba.png", "gray.png",
+                "gray16.png", "animated.gif")) {
+            HttpResponse<byte[]> response = post(DETECT, "application/octet-stream", image(file));
+            assertEquals(200, response.statusCode(), file + ": " + text(response));
+            assertEquals(320, json(response).path("image").path("width").asInt(), file);
+        }
+    }
+
+    @Test
+    void appliesExifOrientationSoBoxesAreInTheUprightFrame() throws Exception {
+        JsonNode rotated = json(post(DETECT, "image/jpeg", image("exif-rotated.jpg")));
+        // stored 480x320 with orientation 6: the picture is 320 wide and 480 high
+        assertEquals(320, rotated.path("image").path("width").asInt());
+        assertEquals(480, rotated.path("image").path("height").asInt());
+        // the same pixels turned upright beforehand give the same detections
+        BufferedImage stored = ImageIO.read(new ByteArrayInputStream(image("exif-rotated.jpg")));
+        BufferedImage upright = new BufferedImage(stored.getHeight(), stored.getWidth(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < stored.getHeight(); y++) {
+            for (int x = 0; x < stored.getWidth(); x++) {
+                upright.setRGB(stored.getHeight() - 1 - y, x, stored.getRGB(x, y));
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(upright, "png", png);
+        JsonNode expected = json(post(DETECT, "image/png", png.toByteArray()));
+        assertFalse(expected.path("detections").isEmpty());
+        assertEquals(expected.path("detections"), rotated.path("detections"));
+    }
+
+    @Test
+    void answersBadRequestsWithProblemDetailsAndStaysHealthy() throws Exception {
+        assertProblem(post("/v1/models/yolo/detect", "image/png", image("photo.png")), 404);
+        assertProblem(get("/v1/models/yolo"), 404);
+        assertProblem(post(DETECT + "?threshold=0.0000001", "image/png", image("photo.png")), 400);
+        assertProblem(post(DETECT + "?threshold=abc", "image/png", image("photo.png")), 400);
+        assertProblem(post(DETECT + "?classes=unicorn", "image/png", image("photo.png")), 400);
+        assertProblem(post(DETECT + "?maxDetections=0", "image/png", image("photo.png")), 400);
+        assertProblem(post(DETECT, "image/png", new byte[0]), 400);
+        assertProblem(post(DETECT, "image/jpeg", "this is text, not a JPEG".getBytes(StandardCharsets.UTF_8)), 415);
+        assertProblem(post(DETECT, "text/plain", "this is text".getBytes(StandardCharsets.UTF_8)), 415);
+        assertProblem(post(DETECT, "image/jpeg", image("truncated.jpg")), 415);
+        HttpResponse<byte[]> bomb = post(DETECT, "image/png", image("bomb-30000x30000.png"));
+        assertProblem(bomb, 413);
+        assertTrue(text(bomb).contains("30000x30000"), text(bomb));
+        HttpResponse<byte[]> failed = post("/v1/models/" + TestModels.BROKEN + "/detect", "image/png", image("photo.png"));
+        assertProblem(failed, 503);
+        assertTrue(text(failed).contains("FAILED"), text(failed));
+
+        assertEquals(200, post(DETECT, "image/png", image("photo.png")).statusCode(), "still serving");
+        assertTrue(text(get("/actuator/health/liveness")).contains("UP"));
+    }
+
+    @Test
+    void refusesWorkWithRetryAfterWhenTheQueueIsFull() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try {
+            List<Callable<HttpResponse<byte[]>>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                calls.add(() -> post(DETECT, "image/png", image("photo.png")));
+            }
+            Set<Integer> statuses = new HashSet<>();
+            int refused = 0;
+            for (Future<HttpResponse<byte[]>> call : clients.invokeAll(calls)) {
+                HttpResponse<byte[]> response = call.get();
+                statuses.add(response.statusCode());
+                if (response.statusCode() == 503) {
+                    refused++;
+                    assertTrue(response.headers().firstValue("Retry-After").isPresent());
+                    assertTrue(text(response).contains("queue"), text(response));
+                }
+            }
+            assertTrue(refused > 0, "one worker and a queue of two cannot take twelve at once");
+            assertTrue(Set.of(200, 503).containsAll(statuses), "nothing but 200 and 503: " + statuses);
+            assertTrue(statuses.contains(200));
+        } finally {
+            clients.shutdown();
+        }
+        assertEquals(200, post(DETECT, "image/png", image("photo.png")).statusCode(), "serving again");
+    }
+
+    @Test
+    void exposesHealthGroupsAndPrometheusMetrics() throws Exception {
+        assertEquals(200, get("/actuator/health/readiness").statusCode());
+        assertEquals(200, get("/actuator/health/liveness").statusCode());
+        post(DETECT, "image/png", image("photo.png"));
+        HttpResponse<byte[]> scrape = get("/actuator/prometheus");
+        String metrics = text(scrape);
+        assertEquals(200, scrape.statusCode(), metrics);
+        for (String name : List.of("boxserve_detect_request_seconds_bucket", "boxserve_detect_inference_seconds_bucket",
+                "boxserve_detect_queue_seconds_bucket", "boxserve_detect_decode_seconds_bucket",
+                "boxserve_detect_requests_total", "boxserve_detect_detections", "boxserve_queue_depth",
+                "boxserve_model_status")) {
+            assertTrue(metrics.contains(name), () -> name + " missing from:\n" + metrics.lines()
+                    .filter(line -> line.startsWith("boxserve")).map(line -> line.replaceAll("\\{.*", ""))
+                    .distinct().collect(java.util.stream.Collectors.joining("\n")));
+        }
+        assertTrue(metrics.contains("model=\"" + TestModels.FAST + "\""));
+        assertTrue(metrics.contains("outcome=\"success\""));
+        assertEquals(404, get("/actuator/env").statusCode(), "only health, info and prometheus are exposed");
+        assertEquals(200, get("/v3/api-docs").statusCode());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void assertProblem(HttpResponse<byte[]> response, int status) throws IOException {
+        assertEquals(status, response.statusCode(), text(response));
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        JsonNode problem = json(response);
+        assertEquals(status, problem.path("status").asInt());
+        assertNotNull(problem.path("title").asText(null));
+        assertFalse(problem.path("detail").asText().isEmpty());
+    }
+
+    private static JsonNode find(JsonNode models, String name) {
+        for (JsonNode model : models) {
+            if (name.equals(model.path("name").asText())) {
+                return model;
+            }
+        }
+        throw new AssertionError(name + " not listed: " + models);
+    }
+
+    private static byte[] image(String name) throws IOException {
+        try (InputStream in = DetectionApiTest.class.getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private HttpResponse<byte[]> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> postMultipart(String path, List<byte[]> images) throws Exception {
+        String boundary = UUID.randomUUID().toString();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int i = 0; i < images.size(); i++) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + i
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(images.get(i));
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    private static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}
