@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param architecture which of the seven detectors this is
  * @param weights where the weights came from
  * @param scoreThreshold the score threshold baked into the export: no detection below it exists
+ * @param nmsThreshold the IoU above which the export's final NMS drops the lower-scoring box
  * @param detectionsPerImage the detection cap baked into the export
  * @param torchscriptFile the TorchScript file name, for the PyTorch engine
  * @param onnxFile the ONNX file name, or null where the export has none
@@ -21,6 +22,7 @@ public record DetectorMetadata(
         DetectorArchitecture architecture,
         WeightsProvenance weights,
         float scoreThreshold,
+        float nmsThreshold,
         int detectionsPerImage,
         String torchscriptFile,
         String onnxFile,

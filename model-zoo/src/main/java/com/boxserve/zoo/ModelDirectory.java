@@ -110,6 +110,7 @@ public final class ModelDirectory {
                         weights.has("sha256") ? weights.get("sha256").getAsString() : null,
                         weights.has("seed") ? weights.get("seed").getAsLong() : null),
                 required(json, "scoreThreshold", file).getAsFloat(),
+                required(json, "nmsThreshold", file).getAsFloat(),
                 required(json, "detectionsPerImage", file).getAsInt(),
                 string(object(artifacts, "torchscript", file), "file", file),
                 onnxFile,

@@ -49,17 +49,17 @@ class ParityTest {
                 assertEquals(reference.get("width").getAsInt(), result.width());
                 assertEquals(reference.get("height").getAsInt(), result.height());
                 ParityReport report = ParityReport.compare(expected, result.detections(), metadata.detectionsPerImage(),
-                        metadata.scoreThreshold());
+                        metadata.scoreThreshold(), metadata.nmsThreshold());
                 System.out.printf("PARITY %-38s %-11s %-20s %s%n", name, engine.djlName(), imageFile.getFileName(), report);
-                assertEquals(expected.size(), result.detections().size(), "detection count on " + imageFile);
                 assertTrue(report.maxBoxDifference() <= 0.1, "box difference over matched pairs: " + report);
                 assertTrue(report.maxScoreDifference() <= 1e-4, "score difference over matched pairs: " + report);
                 if (engine == InferenceEngine.PYTORCH) {
+                    assertEquals(expected.size(), result.detections().size(), "detection count on " + imageFile);
                     assertEquals(expected.size(), report.matched(), "every TorchScript detection matches: " + report);
                 } else {
+                    // ONNX Runtime's kernels round differently: its count may differ only by near-ties
                     assertTrue(report.matched() >= Math.ceil(0.98 * expected.size()), "98 % match on ONNX: " + report);
-                    assertTrue(report.unexplainedMisses().isEmpty(),
-                            "every ONNX miss is a near-tie in the reference: " + report.unexplainedMisses());
+                    assertTrue(report.unexplained().isEmpty(), "every ONNX difference is a near-tie: " + report);
                 }
             }
         }
