@@ -1,0 +1,80 @@
+package com.boxserve.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Shutting down with requests in flight answers them all; and the byte limit on a raw body. */
+class GracefulShutdownTest {
+
+    private static final String DETECT = "/v1/models/" + TestModels.FAST + "/detect";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void finishesTheRequestsInFlightBeforeStopping() throws Exception {
+        Path models = TestModels.exported();
+        ConfigurableApplicationContext context = SpringApplication.run(BoxserveApplication.class,
+                "--server.port=0", "--boxserve.models.directory=" + models,
+                "--boxserve.models.include=" + TestModels.FAST, "--boxserve.models.workers=1",
+                "--boxserve.models.queue-capacity=16", "--boxserve.images.max-bytes=200KB");
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        byte[] image;
+        try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
+            image = in.readAllBytes();
+        }
+        waitUntilReady(port);
+
+        HttpResponse<String> tooBig = post(port, new byte[300 * 1024]);
+        assertEquals(413, tooBig.statusCode(), tooBig.body());
+        assertTrue(tooBig.body().contains("limit"), tooBig.body());
+
+        List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            inFlight.add(http.sendAsync(request(port, image), HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(300); // all six sent; one running, the rest queued
+        context.close();
+        for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+            HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), "a request in flight at shutdown: " + response.body());
+        }
+    }
+
+    private void waitUntilReady(int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (readiness.statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("never ready");
+    }
+
+    private HttpRequest request(int port, byte[] body) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + DETECT)).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private HttpResponse<String> post(int port, byte[] body) throws Exception {
+        return http.send(request(port, body), HttpResponse.BodyHandlers.ofString());
+    }
+}
