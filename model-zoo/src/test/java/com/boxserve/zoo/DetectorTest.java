@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.DeferredTranslatorFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -79,6 +83,23 @@ class DetectorTest {
                     pool.shutdown();
                 }
             }
+        }
+    }
+
+    @Test
+    void loadsInPlainDjlFromServingProperties() throws Exception {
+        ModelDirectory directory = TestModels.directory(NAME);
+        Image image = ImageFactory.getInstance().fromFile(directory.referencesDirectory().resolve("portrait-400x600.png"));
+        // no engine, model name or translator: serving.properties names them, as in DJL tooling
+        Criteria<DetectionInput, DetectionResult> criteria = Criteria.builder()
+                .setTypes(DetectionInput.class, DetectionResult.class)
+                .optModelPath(directory.path())
+                .optTranslatorFactory(new DeferredTranslatorFactory())
+                .build();
+        try (ZooModel<DetectionInput, DetectionResult> model = criteria.loadModel();
+                Predictor<DetectionInput, DetectionResult> predictor = model.newPredictor();
+                Detector detector = Detector.load(directory, LoadOptions.of(InferenceEngine.PYTORCH))) {
+            assertEquals(detector.detect(image, DetectionOptions.defaults()), predictor.predict(new DetectionInput(image)));
         }
     }
 
