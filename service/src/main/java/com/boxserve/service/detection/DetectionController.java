@@ -1,5 +1,6 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.web.InvalidRequestException;
 import com.boxserve.service.detection.DetectionResponse.DetectionView;
 import com.boxserve.service.detection.DetectionResponse.ImageSize;
 import com.boxserve.service.detection.DetectionResponse.ModelRef;

@@ -1,5 +1,6 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.web.InvalidRequestException;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.ModelsProperties;

@@ -1,5 +1,6 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.web.InvalidRequestException;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;

@@ -2,10 +2,10 @@ package com.boxserve.service.web;
 
 import com.boxserve.service.detection.ImageTooLargeException;
 import com.boxserve.service.detection.InferenceFailedException;
-import com.boxserve.service.detection.InvalidRequestException;
 import com.boxserve.service.detection.UnsupportedImageException;
 import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.UnknownModelException;
+import com.boxserve.service.training.TrainingDivergedException;
 import com.boxserve.service.workload.DeadlineExceededException;
 import com.boxserve.service.workload.PoolClosedException;
 import com.boxserve.service.workload.QueueFullException;
@@ -71,6 +71,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(PoolClosedException.class)
     ResponseEntity<Object> closing(PoolClosedException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "Model unavailable", e.getMessage(), "10");
+    }
+
+    @ExceptionHandler(TrainingDivergedException.class)
+    ResponseEntity<Object> diverged(TrainingDivergedException e) {
+        return problem(HttpStatus.UNPROCESSABLE_ENTITY, "training-diverged", "Training diverged", e.getMessage(), null);
     }
 
     @ExceptionHandler(InferenceFailedException.class)

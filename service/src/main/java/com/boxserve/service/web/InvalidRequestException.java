@@ -1,4 +1,4 @@
-package com.boxserve.service.detection;
+package com.boxserve.service.web;
 
 /** A request whose parameters or parts make no sense. */
 public class InvalidRequestException extends RuntimeException {

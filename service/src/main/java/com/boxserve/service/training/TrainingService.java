@@ -1,0 +1,283 @@
+package com.boxserve.service.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.boxserve.service.web.InvalidRequestException;
+import com.boxserve.service.workload.DeadlineExceededException;
+import com.boxserve.service.workload.QueueFullException;
+import com.boxserve.service.workload.WorkerPool;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Service;
+
+/**
+ * Checks training requests and runs them on their own small bounded worker pool, so a queue of
+ * long regressions can never take a detection worker; a full pool answers 503.
+ */
+@Service
+public class TrainingService {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    private final TrainingProperties limits;
+    private final MeterRegistry meters;
+    private final WorkerPool<Supplier<Object>, Object> pool;
+
+    public TrainingService(TrainingProperties limits, MeterRegistry meters) {
+        this.limits = limits;
+        this.meters = meters;
+        this.pool = new WorkerPool<>("training", limits.workers(), limits.queueCapacity(), () -> new WorkerPool.Runner<>() {
+            @Override
+            public Object run(Supplier<Object> job) {
+                return job.get();
+            }
+
+            @Override
+            public void close() {
+                // nothing held between jobs: each job opens and closes its own NDManager
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.close(Duration.ofSeconds(30));
+    }
+
+    /** One point of f and f' computed by autograd. */
+    public record DerivativePoint(double x, Double value, Double derivative) {
+    }
+
+    /** f(x) and df/dx at each point; null where f or f' is not finite there. */
+    public record DerivativeResult(String expression, List<DerivativePoint> points) {
+    }
+
+    public DerivativeResult derivative(String expression, List<Double> points) {
+        Expression parsed = ExpressionParser.parse(expression, limits.maxExpressionLength());
+        if (points == null || points.isEmpty()) {
+            throw new InvalidRequestException("give at least one point x");
+        }
+        if (points.size() > limits.maxSamples()) {
+            throw new InvalidRequestException(points.size() + " points; the limit is " + limits.maxSamples());
+        }
+        double[] x = finite(points, "x");
+        return run("derivative", () -> {
+            try (NDManager manager = Engines.newManager()) {
+                NDArray input = manager.create(x);
+                input.setRequiresGradient(true);
+                double[] values = Engines.withGradients(collector -> {
+                    NDArray y = parsed.evaluate(input);
+                    // f is elementwise, so the gradient of the sum holds each point's own derivative
+                    collector.backward(y.sum());
+                    return y.toDoubleArray();
+                });
+                double[] derivatives = input.getGradient().toDoubleArray();
+                List<DerivativePoint> result = new ArrayList<>();
+                for (int i = 0; i < x.length; i++) {
+                    result.add(new DerivativePoint(x[i], orNull(values[i]), orNull(derivatives[i])));
+                }
+                return new DerivativeResult(expression, result);
+            }
+        });
+    }
+
+    public LinearRegressionResult linearRegression(LinearRegressionRequest request) {
+        double[][] x = rows(request.x());
+        if (request.y() == null || request.y().size() != x.length) {
+            throw new InvalidRequestException("x has " + x.length + " samples but y has "
+                    + (request.y() == null ? 0 : request.y().size()));
+        }
+        double[] y = finite(request.y(), "y");
+        double learningRate = request.learningRate() == null ? 0.01 : request.learningRate();
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new InvalidRequestException("learningRate must be a positive number, not " + request.learningRate());
+        }
+        int epochs = request.epochs() == null ? 1000 : request.epochs();
+        if (epochs < 1 || epochs > limits.maxEpochs()) {
+            throw new InvalidRequestException("epochs must be between 1 and " + limits.maxEpochs() + ", not " + epochs);
+        }
+        LinearRegressionTrainer.Method method = method(request.method());
+        int features = x[0].length;
+        double[] weights;
+        double bias;
+        if (request.weights() != null) {
+            if (request.weights().size() != features) {
+                throw new InvalidRequestException(features + " features need " + features + " starting weights, not "
+                        + request.weights().size());
+            }
+            weights = finite(request.weights(), "weights");
+            bias = request.bias() == null ? 0 : finite(List.of(request.bias()), "bias")[0];
+        } else {
+            Random random = new Random(request.seed() == null ? 0 : request.seed());
+            weights = new double[features];
+            for (int i = 0; i < features; i++) {
+                weights[i] = random.nextDouble() * 2 - 1;
+            }
+            bias = random.nextDouble() * 2 - 1;
+        }
+        return run("linear-regression", () -> LinearRegressionTrainer.train(x, y, learningRate, epochs, method, weights,
+                bias, limits.lossCurvePoints()));
+    }
+
+    /** Max or min pooling of each 2-D input. */
+    public record PoolResult(String mode, List<Integer> kernel, List<Integer> stride, double[][][] output) {
+    }
+
+    public PoolResult pool(List<Object> input, String mode, List<Integer> kernel, List<Integer> stride) {
+        double[][][] batch = batch(input);
+        Pooling.Mode pooling = switch (mode == null ? "max" : mode.toLowerCase()) {
+            case "max" -> Pooling.Mode.MAX;
+            case "min" -> Pooling.Mode.MIN;
+            default -> throw new InvalidRequestException("mode must be max or min, not " + mode);
+        };
+        int[] k = pair(kernel, "kernel", null);
+        int[] s = pair(stride, "stride", k);
+        int rows = batch[0].length;
+        int columns = batch[0][0].length;
+        if (k[0] > rows || k[1] > columns) {
+            throw new InvalidRequestException("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
+                    + " input");
+        }
+        double[][][] output = run("pool", () -> Pooling.pool(batch, pooling, k[0], k[1], s[0], s[1]));
+        return new PoolResult(pooling.name().toLowerCase(), List.of(k[0], k[1]), List.of(s[0], s[1]), output);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T run(String kind, Supplier<T> job) {
+        long started = System.nanoTime();
+        String outcome = "success";
+        try {
+            var future = pool.submit((Supplier<Object>) (Supplier<?>) job, Instant.now().plus(TIMEOUT));
+            try {
+                return (T) future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).output();
+            } catch (TimeoutException e) {
+                future.cancel(false);
+                throw new DeadlineExceededException("training", TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        } catch (QueueFullException e) {
+            outcome = "overloaded";
+            throw e;
+        } catch (TrainingDivergedException e) {
+            outcome = "diverged";
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw e;
+        } finally {
+            Counter.builder("boxserve.training.runs").description("training API runs by outcome")
+                    .tags("kind", kind, "outcome", outcome).register(meters).increment();
+            Timer.builder("boxserve.training.duration").description("training API run time, queue included")
+                    .tags("kind", kind).publishPercentileHistogram().register(meters)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static LinearRegressionTrainer.Method method(String method) {
+        return switch (method == null ? "autograd" : method.toLowerCase()) {
+            case "autograd" -> LinearRegressionTrainer.Method.AUTOGRAD;
+            case "manual" -> LinearRegressionTrainer.Method.MANUAL;
+            default -> throw new InvalidRequestException("method must be autograd or manual, not " + method);
+        };
+    }
+
+    /** x as rows: a list of numbers is one feature; a list of lists is one row per sample. */
+    private double[][] rows(List<Object> x) {
+        if (x == null || x.isEmpty()) {
+            throw new InvalidRequestException("x is empty");
+        }
+        if (x.size() > limits.maxSamples()) {
+            throw new InvalidRequestException(x.size() + " samples; the limit is " + limits.maxSamples());
+        }
+        double[][] rows = new double[x.size()][];
+        for (int i = 0; i < x.size(); i++) {
+            Object row = x.get(i);
+            rows[i] = row instanceof List<?> list ? finite(list, "x[" + i + "]") : finite(List.of(row), "x");
+            if (rows[i].length == 0 || rows[i].length != rows[0].length) {
+                throw new InvalidRequestException("every row of x needs the same number of features (row " + i + " has "
+                        + rows[i].length + ", row 0 has " + rows[0].length + ")");
+            }
+        }
+        if (rows[0].length > limits.maxFeatures()) {
+            throw new InvalidRequestException(rows[0].length + " features; the limit is " + limits.maxFeatures());
+        }
+        return rows;
+    }
+
+    private double[][][] batch(List<Object> input) {
+        if (input == null || input.isEmpty()) {
+            throw new InvalidRequestException("input is empty");
+        }
+        boolean batched = input.get(0) instanceof List<?> first && !first.isEmpty() && first.get(0) instanceof List<?>;
+        List<?> matrices = batched ? input : List.of(input);
+        double[][][] batch = new double[matrices.size()][][];
+        long values = 0;
+        for (int m = 0; m < matrices.size(); m++) {
+            if (!(matrices.get(m) instanceof List<?> matrix) || matrix.isEmpty()) {
+                throw new InvalidRequestException("input must be a 2-D array of numbers, or a list of them");
+            }
+            batch[m] = new double[matrix.size()][];
+            for (int r = 0; r < matrix.size(); r++) {
+                if (!(matrix.get(r) instanceof List<?> row)) {
+                    throw new InvalidRequestException("input must be a 2-D array of numbers, or a list of them");
+                }
+                batch[m][r] = finite(row, "input");
+                values += batch[m][r].length;
+                if (batch[m][r].length == 0 || batch[m][r].length != batch[0][0].length || matrix.size() != batch[0].length) {
+                    throw new InvalidRequestException("every input must be a rectangle of the same size");
+                }
+            }
+        }
+        if (values > limits.maxSamples()) {
+            throw new InvalidRequestException(values + " values; the limit is " + limits.maxSamples());
+        }
+        return batch;
+    }
+
+    private static int[] pair(List<Integer> value, String name, int[] fallback) {
+        if (value == null || value.isEmpty()) {
+            if (fallback == null) {
+                throw new InvalidRequestException(name + " is required");
+            }
+            return fallback;
+        }
+        int[] pair = value.size() == 1 ? new int[] {value.get(0), value.get(0)} : new int[] {value.get(0), value.get(1)};
+        if (value.size() > 2 || pair[0] < 1 || pair[1] < 1) {
+            throw new InvalidRequestException(name + " must be one or two positive integers, not " + value);
+        }
+        return pair;
+    }
+
+    private static double[] finite(List<?> values, String name) {
+        double[] result = new double[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            if (!(values.get(i) instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+                throw new InvalidRequestException(name + " must hold finite numbers; found " + values.get(i));
+            }
+            result[i] = number.doubleValue();
+        }
+        return result;
+    }
+
+    private static Double orNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}
