@@ -12,17 +12,21 @@ import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +52,8 @@ public class DetectorRegistry implements SmartLifecycle {
 
     private final ModelsProperties properties;
     private final MeterRegistry meters;
-    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    private final Map<String, ServedModel> models = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "model-loader");
         thread.setDaemon(true);
@@ -64,11 +69,12 @@ public class DetectorRegistry implements SmartLifecycle {
     @Override
     public synchronized void start() {
         for (String name : modelNames()) {
-            ServedModel model = configure(name);
-            models.put(name, model);
-            registerGauges(model);
-            if (model.status() != ModelStatus.FAILED) {
-                loader.submit(() -> load(model, properties.directory().resolve(name)));
+            ServedModel model = configure(name, properties.settingsFor(name));
+            put(model);
+            if (model.status() == ModelStatus.FAILED) {
+                log.error("{}: FAILED: {}", name, model.failure().orElse(""));
+            } else {
+                loader.submit(() -> load(model));
             }
         }
         running = true;
@@ -83,7 +89,82 @@ public class DetectorRegistry implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        models.values().forEach(model -> model.unload(DRAIN));
+        all().forEach(model -> model.unload(DRAIN));
+    }
+
+    /**
+     * Loads a model, or reloads it with new settings. A model that is READY keeps serving until
+     * its replacement is READY too, then hands over and drains; if the replacement fails, the
+     * running model stays and the failure shows in {@code /v1/models}.
+     */
+    public ServedModel deploy(String name, ModelsProperties.ModelSettings requested) {
+        if (!Files.isRegularFile(properties.directory().resolve(name).resolve(ModelDirectory.METADATA_FILE))) {
+            throw UnknownModelException.notExported(name, properties.directory());
+        }
+        ModelsProperties.ModelSettings defaults = properties.settingsFor(name);
+        ModelsProperties.ModelSettings settings = new ModelsProperties.ModelSettings(
+                requested.engine() != null ? requested.engine() : defaults.engine(),
+                requested.device() != null ? requested.device() : defaults.device(),
+                requested.workers() != null ? requested.workers() : defaults.workers(),
+                requested.queueCapacity() != null ? requested.queueCapacity() : defaults.queueCapacity());
+        ServedModel fresh = configure(name, settings);
+        if (fresh.status() == ModelStatus.FAILED) {
+            throw new IllegalArgumentException(fresh.failure().orElse("invalid settings"));
+        }
+        ServedModel current = models.get(name);
+        if (current != null && current.status() == ModelStatus.READY) {
+            current.replaceWith(fresh);
+            loader.submit(() -> {
+                load(fresh);
+                if (fresh.status() == ModelStatus.READY) {
+                    put(fresh);
+                    retire(current);
+                }
+            });
+            return current;
+        }
+        put(fresh);
+        if (current != null) {
+            retire(current);
+        }
+        loader.submit(() -> load(fresh));
+        return fresh;
+    }
+
+    /** Unloads a model: it answers 503 at once, finishes its queue, frees its memory, then is gone (404). */
+    public ServedModel undeploy(String name) {
+        ServedModel model = get(name);
+        model.startUnloading();
+        loader.submit(() -> {
+            model.unload(DRAIN);
+            if (models.remove(name, model)) {
+                List<Meter> meters = gauges.remove(name);
+                if (meters != null) {
+                    meters.forEach(this.meters::remove);
+                }
+            }
+            log.info("{}: unloaded", name);
+        });
+        return model;
+    }
+
+    private void put(ServedModel model) {
+        models.put(model.name(), model);
+        registerGauges(model);
+    }
+
+    /** Drains and frees a model that another has replaced, off the caller's thread. */
+    private void retire(ServedModel old) {
+        old.startUnloading();
+        Thread retiring = new Thread(() -> old.unload(DRAIN), "retire-" + old.name());
+        retiring.setDaemon(true);
+        retiring.start();
+    }
+
+    private List<String> names() {
+        synchronized (models) {
+            return List.copyOf(models.keySet());
+        }
     }
 
     @Override
@@ -100,13 +181,15 @@ public class DetectorRegistry implements SmartLifecycle {
     public ServedModel get(String name) {
         ServedModel model = models.get(name);
         if (model == null) {
-            throw new UnknownModelException(name, models.keySet());
+            throw new UnknownModelException(name, names());
         }
         return model;
     }
 
     public List<ServedModel> all() {
-        return List.copyOf(models.values());
+        synchronized (models) {
+            return List.copyOf(models.values());
+        }
     }
 
     /** The models readiness waits for: the configured required ones, else every served one. */
@@ -139,13 +222,11 @@ public class DetectorRegistry implements SmartLifecycle {
         }
     }
 
-    private ServedModel configure(String name) {
-        ModelsProperties.ModelSettings settings = properties.settingsFor(name);
+    private ServedModel configure(String name, ModelsProperties.ModelSettings settings) {
         try {
             return new ServedModel(name, InferenceEngine.parse(settings.engine()), device(settings.device()),
                     settings.workers(), settings.queueCapacity());
         } catch (IllegalArgumentException e) {
-            log.error("{}: FAILED: {}", name, e.getMessage());
             return ServedModel.failed(name, e.getMessage());
         }
     }
@@ -161,7 +242,8 @@ public class DetectorRegistry implements SmartLifecycle {
         throw new IllegalArgumentException("unknown device '" + value + "': use cpu or gpuN");
     }
 
-    private void load(ServedModel model, Path path) {
+    private void load(ServedModel model) {
+        Path path = properties.directory().resolve(model.name());
         long started = System.nanoTime();
         Detector detector = null;
         try {
@@ -207,18 +289,36 @@ public class DetectorRegistry implements SmartLifecycle {
         return ImageFactory.getInstance().fromImage(image);
     }
 
+    /** Gauges follow the model now served under a name, whichever object that is after reloads. */
     private void registerGauges(ServedModel model) {
-        String engine = model.engine().djlName();
-        for (ModelStatus status : ModelStatus.values()) {
-            Gauge.builder("boxserve.model.status", model, m -> m.status() == status ? 1 : 0)
-                    .description("1 for the model's current status")
-                    .tags("model", model.name(), "engine", engine, "status", status.name())
-                    .register(meters);
+        List<Meter> previous = gauges.remove(model.name());
+        if (previous != null) {
+            previous.forEach(meters::remove);
         }
-        Gauge.builder("boxserve.queue.depth", model, ServedModel::queueDepth)
+        String name = model.name();
+        String engine = model.engine().djlName();
+        List<Meter> registered = new ArrayList<>();
+        for (ModelStatus status : ModelStatus.values()) {
+            registered.add(Gauge.builder("boxserve.model.status", this, r -> r.statusOf(name) == status ? 1 : 0)
+                    .description("1 for the model's current status")
+                    .tags("model", name, "engine", engine, "status", status.name())
+                    .register(meters));
+        }
+        registered.add(Gauge.builder("boxserve.queue.depth", this, r -> r.queueDepthOf(name))
                 .description("requests waiting for a worker")
-                .tags("model", model.name(), "engine", engine)
-                .register(meters);
+                .tags("model", name, "engine", engine)
+                .register(meters));
+        gauges.put(name, registered);
+    }
+
+    private ModelStatus statusOf(String name) {
+        ServedModel model = models.get(name);
+        return model == null ? null : model.status();
+    }
+
+    private int queueDepthOf(String name) {
+        ServedModel model = models.get(name);
+        return model == null ? 0 : model.queueDepth();
     }
 
     private static long millisSince(long nanos) {

@@ -23,6 +23,8 @@ import com.boxserve.zoo.WeightsProvenance;
  * @param workers worker threads, each with its own predictor
  * @param queueCapacity requests that may wait before 503s
  * @param queueDepth requests waiting now
+ * @param reload the status of a reload in progress (the replacement takes over once READY), or of one that FAILED
+ * @param reloadFailure why that reload failed
  */
 public record ModelView(
         String name,
@@ -40,7 +42,9 @@ public record ModelView(
         Integer maxDetections,
         int workers,
         int queueCapacity,
-        int queueDepth) {
+        int queueDepth,
+        ModelStatus reload,
+        String reloadFailure) {
 
     /** The model's internal resize bounds. */
     public record InputSize(int minSize, int maxSize) {
@@ -84,6 +88,8 @@ public record ModelView(
                 metadata == null ? null : metadata.detectionsPerImage(),
                 model.workers(),
                 model.queueCapacity(),
-                model.queueDepth());
+                model.queueDepth(),
+                model.replacement().map(ServedModel::status).orElse(null),
+                model.replacement().flatMap(ServedModel::failure).orElse(null));
     }
 }

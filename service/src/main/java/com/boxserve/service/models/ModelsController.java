@@ -3,12 +3,17 @@ package com.boxserve.service.models;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import com.boxserve.service.web.InvalidRequestException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What is served: {@code GET /v1/models} and {@code GET /v1/models/{name}}. */
+/** What is served ({@code GET /v1/models}, {@code GET /v1/models/{name}}) and changing it ({@code PUT}, {@code DELETE}). */
 @RestController
 @RequestMapping("/v1/models")
 @Tag(name = "models", description = "The detectors this service serves and their state")
@@ -37,5 +42,24 @@ public class ModelsController {
     @Operation(summary = "One served model")
     public ModelView get(@PathVariable String name) {
         return ModelView.of(registry.get(name));
+    }
+
+    @PutMapping("/{name}")
+    @Operation(summary = "Load a model, or reload it with other settings (admin); it loads in the background")
+    public ResponseEntity<ModelView> deploy(@PathVariable String name,
+            @RequestBody(required = false) ModelsProperties.ModelSettings settings) {
+        try {
+            ServedModel model = registry.deploy(name, settings == null
+                    ? new ModelsProperties.ModelSettings(null, null, null, null) : settings);
+            return ResponseEntity.accepted().body(ModelView.of(model));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
+
+    @DeleteMapping("/{name}")
+    @Operation(summary = "Unload a model after its queue drains (admin); it answers 503 meanwhile, then 404")
+    public ResponseEntity<ModelView> undeploy(@PathVariable String name) {
+        return ResponseEntity.accepted().body(ModelView.of(registry.undeploy(name)));
     }
 }

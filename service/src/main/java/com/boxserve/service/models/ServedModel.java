@@ -26,6 +26,7 @@ public final class ServedModel {
     private volatile DetectorMetadata metadata;
     private volatile Detector detector;
     private volatile WorkerPool<DetectionInput, DetectionResult> pool;
+    private volatile ServedModel replacement;
 
     ServedModel(String name, InferenceEngine engine, Device device, int workers, int queueCapacity) {
         this.name = name;
@@ -113,8 +114,23 @@ public final class ServedModel {
         return detector;
     }
 
-    /** Takes the pool and detector away for shutdown; the model answers 503 from then on. */
+    /** A reload in progress: the model that takes over once it is READY. */
+    public Optional<ServedModel> replacement() {
+        return Optional.ofNullable(replacement);
+    }
+
+    void replaceWith(ServedModel next) {
+        this.replacement = next;
+    }
+
+    /** Stops taking requests (they get 503); what is queued still runs in {@link #unload}. */
+    void startUnloading() {
+        this.status = ModelStatus.UNLOADING;
+    }
+
+    /** Drains the queue, then frees the pool and detector; the model answers 503 from then on. */
     void unload(Duration drain) {
+        status = status == ModelStatus.FAILED ? ModelStatus.FAILED : ModelStatus.UNLOADING;
         WorkerPool<DetectionInput, DetectionResult> current = pool;
         if (current != null) {
             current.close(drain);

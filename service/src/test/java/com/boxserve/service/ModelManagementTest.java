@@ -1,0 +1,169 @@
+package com.boxserve.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Loading, reloading and unloading models while clients keep sending requests. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
+class ModelManagementTest {
+
+    private static final String OTHER = "fasterrcnn_mobilenet_v3_large_fpn";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) throws Exception {
+        Path exported = TestModels.exported();
+        Path dir = Files.createTempDirectory("boxserve-managed");
+        for (String name : List.of(TestModels.FAST, OTHER)) {
+            Files.createSymbolicLink(dir.resolve(name), exported.resolve(name).toAbsolutePath());
+        }
+        registry.add("boxserve.models.directory", dir::toString);
+        registry.add("boxserve.models.include", () -> TestModels.FAST);
+        registry.add("boxserve.models.warmup-passes", () -> "1");
+    }
+
+    @Test
+    void loadsReloadsAndUnloadsUnderTraffic() throws Exception {
+        await("/v1/models/" + TestModels.FAST, m -> "READY".equals(m.path("status").asText()));
+
+        // load a model that was not served
+        assertEquals(404, get("/v1/models/" + OTHER).statusCode());
+        HttpResponse<String> load = send("PUT", "/v1/models/" + OTHER, "{}");
+        assertEquals(202, load.statusCode(), load.body());
+        await("/v1/models/" + OTHER, m -> "READY".equals(m.path("status").asText()));
+        assertEquals(200, detect(OTHER).statusCode());
+
+        // reload FAST on the other engine while a client keeps calling it: it never stops answering
+        Traffic traffic = new Traffic(TestModels.FAST);
+        HttpResponse<String> reload = send("PUT", "/v1/models/" + TestModels.FAST, "{\"engine\": \"onnxruntime\", \"workers\": 2}");
+        assertEquals(202, reload.statusCode(), reload.body());
+        await("/v1/models/" + TestModels.FAST, m -> "OnnxRuntime".equals(m.path("engine").asText())
+                && "READY".equals(m.path("status").asText()) && m.path("workers").asInt() == 2);
+        Thread.sleep(500);
+        Map<Integer, Integer> statuses = traffic.stop();
+        assertEquals(Map.of(200, statuses.getOrDefault(200, 0)), statuses, "only 200s during a reload: " + statuses);
+        assertTrue(statuses.get(200) > 3, statuses.toString());
+
+        // unload OTHER under traffic: 200s, then 503s with Retry-After while it drains, then 404s; nothing else
+        String gauge = "model=\"" + OTHER + "\",status";
+        assertTrue(get("/actuator/prometheus").body().contains(gauge), "its status gauge while served");
+        Traffic draining = new Traffic(OTHER);
+        Thread.sleep(300);
+        assertEquals(202, send("DELETE", "/v1/models/" + OTHER, "").statusCode());
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (get("/v1/models/" + OTHER).statusCode() != 404) {
+            assertTrue(System.nanoTime() < deadline, "never unloaded");
+            Thread.sleep(100);
+        }
+        Thread.sleep(300);
+        Map<Integer, Integer> seen = draining.stop();
+        assertTrue(Set.of(200, 503, 404).containsAll(seen.keySet()), "only 200, 503 and 404: " + seen);
+        assertTrue(seen.containsKey(404), seen.toString());
+        assertFalse(draining.missingRetryAfter.get(), "every 503 carries Retry-After");
+        assertFalse(get("/actuator/prometheus").body().contains(gauge), "its gauges are gone");
+
+        // bad requests
+        assertEquals(404, send("PUT", "/v1/models/yolo_v99", "{}").statusCode());
+        HttpResponse<String> badEngine = send("PUT", "/v1/models/" + OTHER, "{\"engine\": \"tensorflow\"}");
+        assertEquals(400, badEngine.statusCode(), badEngine.body());
+        assertEquals(404, send("DELETE", "/v1/models/" + OTHER, "").statusCode());
+        assertEquals(200, detect(TestModels.FAST).statusCode(), "still serving");
+    }
+
+    /** One client calling a model in a loop until stopped, counting statuses. */
+    private final class Traffic {
+        final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicBoolean missingRetryAfter = new AtomicBoolean();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final Thread thread;
+
+        Traffic(String model) {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> response = detect(model);
+                        statuses.merge(response.statusCode(), 1, Integer::sum);
+                        if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isEmpty()) {
+                            missingRetryAfter.set(true);
+                        }
+                    } catch (Exception e) {
+                        errors.add(e);
+                    }
+                }
+            });
+            thread.start();
+        }
+
+        Map<Integer, Integer> stop() throws InterruptedException {
+            running.set(false);
+            thread.join(30_000);
+            assertTrue(errors.isEmpty(), "client errors: " + errors);
+            return Map.copyOf(statuses);
+        }
+    }
+
+    private void await(String path, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(path);
+            if (response.statusCode() == 200 && condition.test(JSON.readTree(response.body()))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(path + " never reached the expected state: " + get(path).body());
+    }
+
+    private HttpResponse<String> detect(String model) throws Exception {
+        byte[] image;
+        try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
+            image = in.readAllBytes();
+        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/models/" + model + "/detect"))
+                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
