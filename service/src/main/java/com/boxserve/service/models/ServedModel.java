@@ -138,6 +138,7 @@ public final class ServedModel {
         Detector loaded = detector;
         if (loaded != null) {
             loaded.close();
+            NativeMemory.trim();
         }
     }
 }
