@@ -37,6 +37,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "unknown-model", "Unknown model", e.getMessage(), null);
     }
 
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> denied(AccessDeniedException e) {
+        if (e.authenticated()) {
+            return problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage(), null);
+        }
+        ResponseEntity<Object> problem = problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage(), null);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").body(problem.getBody());
+    }
+
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), null);
