@@ -1,0 +1,146 @@
+package com.boxserve.service.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import com.boxserve.service.TestModels;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The page at {@code /} in a real headless Chromium (Debian's, through its chromedriver): upload
+ * an image, wait for the result, and check the boxes drawn and the JSON shown against what the
+ * API returns for the same image. The screenshot is kept in {@code service/target/browser/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class WebPageBrowserTest {
+
+    private static final Path SCREENSHOTS = Path.of("target/browser");
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) {
+        Path models = TestModels.exported();
+        registry.add("boxserve.models.directory", models::toString);
+        registry.add("boxserve.models.include", () -> TestModels.FAST);
+    }
+
+    @Test
+    void uploadingAnImageShowsTheApisDetections() throws Exception {
+        Path chromium = program("/usr/bin/chromium");
+        Path chromedriver = program("/usr/bin/chromedriver");
+        Path photo = Path.of("src/test/resources/images/photo.png").toAbsolutePath();
+        JsonNode expected = api(photo);
+        assertTrue(expected.path("detections").size() > 0, "the test model detects things on the photo");
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        // no network beyond loopback here: background services would only make failing calls
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+            browser.get("http://localhost:" + port + "/");
+            // the model list refreshes until the model is READY
+            wait.until(d -> new Select(d.findElement(By.id("model"))).getOptions().stream()
+                    .anyMatch(o -> o.getText().contains(TestModels.FAST) && o.getText().contains("READY")));
+            assertTrue(browser.findElement(By.id("random-warning")).getText().contains("RANDOM"),
+                    "random weights are flagged on the page");
+
+            browser.findElement(By.id("image")).sendKeys(photo.toString());
+            wait.until(ExpectedConditions.attributeToBe(By.id("json"), "data-ready", "true"));
+            JsonNode shown = new ObjectMapper().readTree(browser.findElement(By.id("json")).getText());
+            assertSameDetections(expected.path("detections"), shown.path("detections"));
+            WebElement canvas = browser.findElement(By.id("canvas"));
+            assertEquals(String.valueOf(expected.path("detections").size()), canvas.getAttribute("data-boxes"));
+            assertEquals("320", canvas.getAttribute("width"));
+
+            Files.createDirectories(SCREENSHOTS);
+            File screenshot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(screenshot.toPath(), SCREENSHOTS.resolve("detect.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            browser.findElement(By.id("tab-training")).click();
+            wait.until(d -> !new Select(d.findElement(By.id("example"))).getOptions().isEmpty());
+            new Select(browser.findElement(By.id("example"))).selectByValue("linear-regression-manual");
+            browser.findElement(By.id("run-example")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("#loss-curve svg polyline")).isEmpty());
+            assertTrue(browser.findElement(By.id("training-json")).getText().contains("\"method\": \"manual\""));
+            Files.copy(((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve("training.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** Equal as numbers: JavaScript writes 320.0 as 320. */
+    private static void assertSameDetections(JsonNode expected, JsonNode shown) {
+        assertEquals(expected.size(), shown.size(), "the page shows the API's detections");
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode want = expected.get(i);
+            JsonNode got = shown.get(i);
+            assertEquals(want.path("label").asText(), got.path("label").asText());
+            assertEquals(want.path("categoryId").asInt(), got.path("categoryId").asInt());
+            assertEquals(want.path("score").asDouble(), got.path("score").asDouble());
+            for (String corner : new String[] {"x1", "y1", "x2", "y2"}) {
+                assertEquals(want.path("box").path(corner).asDouble(), got.path("box").path(corner).asDouble(), corner);
+            }
+        }
+    }
+
+    private JsonNode api(Path image) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/v1/models/" + TestModels.FAST + "/detect"))
+                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofFile(image)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 503) {
+            Thread.sleep(1000);
+            return api(image);
+        }
+        assertEquals(200, response.statusCode(), response.body());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private static Path program(String path) {
+        Path program = Path.of(path);
+        if (!Files.isExecutable(program)) {
+            String reason = path + " is not installed (Debian packages chromium and chromium-driver)";
+            if (Boolean.getBoolean("tools.required")) {
+                fail(reason);
+            }
+            abort(reason);
+        }
+        return program;
+    }
+}
