@@ -195,6 +195,7 @@ class TrainingApiTest {
         assertEquals(200, svg.statusCode());
         assertTrue(svg.headers().firstValue("Content-Type").orElse("").startsWith("image/svg+xml"));
         assertTrue(svg.body().startsWith("<svg") && svg.body().contains("<polyline"), svg.body());
+        assertTrue(svg.body().contains("log scale"), "a loss falling from 306 to 1e-27 is drawn on a log scale");
     }
 
     @Test
