@@ -84,8 +84,8 @@ class WebPageBrowserTest {
             JsonNode shown = new ObjectMapper().readTree(browser.findElement(By.id("json")).getText());
             assertSameDetections(expected.path("detections"), shown.path("detections"));
             WebElement canvas = browser.findElement(By.id("canvas"));
-            assertEquals(String.valueOf(expected.path("detections").size()), canvas.getAttribute("data-boxes"));
-            assertEquals("320", canvas.getAttribute("width"));
+            assertEquals(String.valueOf(expected.path("detections").size()), canvas.getDomAttribute("data-boxes"));
+            assertEquals("320", canvas.getDomAttribute("width"));
 
             Files.createDirectories(SCREENSHOTS);
             File screenshot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
