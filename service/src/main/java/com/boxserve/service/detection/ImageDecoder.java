@@ -6,6 +6,8 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -106,6 +108,16 @@ public class ImageDecoder {
                     target[y * width + x] = v << 16 | v << 8 | v;
                 }
             }
+        } else if (isPlainRgb(source)) {
+            // 8-bit RGB as most decoders return it: the samples as they are, without getRGB's colour-model calls
+            Raster raster = source.getRaster();
+            int[] samples = new int[width * 3];
+            for (int y = 0; y < height; y++) {
+                raster.getPixels(0, y, width, 1, samples);
+                for (int x = 0; x < width; x++) {
+                    target[y * width + x] = samples[3 * x] << 16 | samples[3 * x + 1] << 8 | samples[3 * x + 2];
+                }
+            }
         } else {
             for (int y = 0; y < height; y++) {
                 source.getRGB(0, y, width, 1, row, 0, width);
@@ -115,6 +127,14 @@ public class ImageDecoder {
             }
         }
         return rgb;
+    }
+
+    /** Three 8-bit sRGB bands with no alpha and no palette: samples are the RGB values. */
+    private static boolean isPlainRgb(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        return model instanceof ComponentColorModel && !model.hasAlpha() && model.getNumComponents() == 3
+                && model.getColorSpace().isCS_sRGB() && image.getRaster().getNumBands() == 3
+                && model.getComponentSize(0) == 8 && model.getComponentSize(1) == 8 && model.getComponentSize(2) == 8;
     }
 
     private static int exifOrientation(byte[] bytes) {
