@@ -101,13 +101,7 @@ public class DetectorRegistry implements SmartLifecycle {
         if (!Files.isRegularFile(properties.directory().resolve(name).resolve(ModelDirectory.METADATA_FILE))) {
             throw UnknownModelException.notExported(name, properties.directory());
         }
-        ModelsProperties.ModelSettings defaults = properties.settingsFor(name);
-        ModelsProperties.ModelSettings settings = new ModelsProperties.ModelSettings(
-                requested.engine() != null ? requested.engine() : defaults.engine(),
-                requested.device() != null ? requested.device() : defaults.device(),
-                requested.workers() != null ? requested.workers() : defaults.workers(),
-                requested.queueCapacity() != null ? requested.queueCapacity() : defaults.queueCapacity());
-        ServedModel fresh = configure(name, settings);
+        ServedModel fresh = configure(name, requested.over(properties.settingsFor(name)));
         if (fresh.status() == ModelStatus.FAILED) {
             throw new IllegalArgumentException(fresh.failure().orElse("invalid settings"));
         }

@@ -49,8 +49,7 @@ public class ModelsController {
     public ResponseEntity<ModelView> deploy(@PathVariable String name,
             @RequestBody(required = false) ModelsProperties.ModelSettings settings) {
         try {
-            ServedModel model = registry.deploy(name, settings == null
-                    ? new ModelsProperties.ModelSettings(null, null, null, null) : settings);
+            ServedModel model = registry.deploy(name, settings == null ? ModelsProperties.ModelSettings.NONE : settings);
             return ResponseEntity.accepted().body(ModelView.of(model));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());

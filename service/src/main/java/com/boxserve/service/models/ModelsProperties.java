@@ -45,15 +45,22 @@ public record ModelsProperties(
      * @param queueCapacity waiting requests before 503s
      */
     public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity) {
+
+        public static final ModelSettings NONE = new ModelSettings(null, null, null, null);
+
+        /** These settings, taking the base's wherever these have none. */
+        public ModelSettings over(ModelSettings base) {
+            return new ModelSettings(
+                    engine != null ? engine : base.engine(),
+                    device != null ? device : base.device(),
+                    workers != null ? workers : base.workers(),
+                    queueCapacity != null ? queueCapacity : base.queueCapacity());
+        }
     }
 
     /** The settings in force for one model: its overrides over the defaults. */
     public ModelSettings settingsFor(String model) {
-        ModelSettings own = perModel.getOrDefault(model, new ModelSettings(null, null, null, null));
-        return new ModelSettings(
-                own.engine() != null ? own.engine() : engine,
-                own.device() != null ? own.device() : device,
-                own.workers() != null ? own.workers() : workers,
-                own.queueCapacity() != null ? own.queueCapacity() : queueCapacity);
+        return perModel.getOrDefault(model, ModelSettings.NONE)
+                .over(new ModelSettings(engine, device, workers, queueCapacity));
     }
 }
