@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+from typing import List, Tuple
 
 EXPORTER_VERSION = "1.0.0"
 FORMAT_VERSION = 1
@@ -408,6 +409,14 @@ def script_without_torchvision_ops(model, name):
         def forward(self, image: torch.Tensor):
             detections = self.detector([image])[1][0]
             return detections["boxes"], detections["scores"], detections["labels"]
+
+        @torch.jit.export
+        def detect_batch(self, images: List[torch.Tensor]) -> List[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+            """Several images in one forward, for dynamic batching: (boxes, scores, labels) per image."""
+            results: List[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
+            for detections in self.detector(images)[1]:
+                results.append((detections["boxes"], detections["scores"], detections["labels"]))
+            return results
 
     scripted = torch.jit.script(ScriptedDetector(model).eval())
     # the inlined graph holds every op the model can reach, inside every branch and loop

@@ -3,6 +3,7 @@ package com.boxserve.zoo;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
@@ -48,6 +49,17 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
 
     @Override
     public NDList processInput(TranslatorContext ctx, DetectionInput input) {
+        Prepared prepared = prepare(input, ctx.getNDManager());
+        ctx.setAttachment(FRAME, prepared.frame());
+        return new NDList(prepared.tensor());
+    }
+
+    /** An image as the model takes it, and what post-processing needs to know of it. */
+    record Prepared(NDArray tensor, Frame frame) {
+    }
+
+    /** Checks the options, shrinks the image if asked, and makes its {@code [3, H, W]} tensor in {@code manager}. */
+    Prepared prepare(DetectionInput input, NDManager manager) {
         DetectionOptions options = input.options();
         options.validateFor(metadata);
         Image image = input.image();
@@ -60,12 +72,11 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
             fed = image.resize(Math.max(1, (int) Math.round(width * scale)),
                     Math.max(1, (int) Math.round(height * scale)), true);
         }
-        ctx.setAttachment(FRAME, new Frame(width, height, fed.getWidth(), fed.getHeight(), options));
-        float[] chw = toChw(fed, ctx);
-        NDArray tensor = ctx.getNDManager().create(FloatBuffer.wrap(chw),
-                new Shape(3, fed.getHeight(), fed.getWidth()), DataType.FLOAT32);
+        float[] chw = toChw(fed, manager);
+        NDArray tensor = manager.create(FloatBuffer.wrap(chw), new Shape(3, fed.getHeight(), fed.getWidth()),
+                DataType.FLOAT32);
         tensor.setName("image");
-        return new NDList(tensor);
+        return new Prepared(tensor, new Frame(width, height, fed.getWidth(), fed.getHeight(), options));
     }
 
     @Override
@@ -130,7 +141,7 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
     }
 
     /** RGB pixels as float32 planes in 0..1, exactly as torchvision's {@code to_tensor}. */
-    static float[] toChw(Image image, TranslatorContext ctx) {
+    static float[] toChw(Image image, NDManager manager) {
         int width = image.getWidth();
         int height = image.getHeight();
         int plane = width * height;
@@ -151,7 +162,7 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
                 }
             }
         } else {
-            try (NDArray hwc = image.toNDArray(ctx.getNDManager(), Image.Flag.COLOR)) {
+            try (NDArray hwc = image.toNDArray(manager, Image.Flag.COLOR)) {
                 byte[] bytes = hwc.toByteArray();
                 for (int i = 0; i < plane; i++) {
                     for (int c = 0; c < 3; c++) {

@@ -5,13 +5,20 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +35,20 @@ public final class Detector implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Detector.class);
 
+    /** The exported TorchScript method that runs several images in one forward. */
+    static final String BATCH_METHOD = "detect_batch";
+
     private final ZooModel<DetectionInput, DetectionResult> model;
+    private final DetectionTranslator translator;
     private final DetectorMetadata metadata;
     private final LoadOptions options;
     private final Deque<Predictor<DetectionInput, DetectionResult>> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    private Detector(ZooModel<DetectionInput, DetectionResult> model, DetectorMetadata metadata, LoadOptions options) {
+    private Detector(ZooModel<DetectionInput, DetectionResult> model, DetectionTranslator translator,
+            DetectorMetadata metadata, LoadOptions options) {
         this.model = model;
+        this.translator = translator;
         this.metadata = metadata;
         this.options = options;
     }
@@ -46,13 +59,14 @@ public final class Detector implements AutoCloseable {
         InferenceEngine engine = options.engine();
         Path file = directory.modelFile(engine);
         String fileName = file.getFileName().toString();
+        DetectionTranslator translator = new DetectionTranslator(metadata, options.maxInputSide());
         Criteria.Builder<DetectionInput, DetectionResult> criteria = Criteria.builder()
                 .setTypes(DetectionInput.class, DetectionResult.class)
                 .optModelPath(directory.path())
                 .optModelName(fileName.substring(0, fileName.length() - engine.fileSuffix().length()))
                 .optEngine(engine.djlName())
                 .optDevice(options.device())
-                .optTranslator(new DetectionTranslator(metadata, options.maxInputSide()));
+                .optTranslator(translator);
         if (engine == InferenceEngine.PYTORCH) {
             criteria.optOption("mapLocation", "true");
         }
@@ -61,7 +75,7 @@ public final class Detector implements AutoCloseable {
             log.warn("{}: serving {}", metadata.name(), metadata.weights().describe());
         }
         try {
-            return new Detector(criteria.build().loadModel(), metadata, options);
+            return new Detector(criteria.build().loadModel(), translator, metadata, options);
         } catch (ModelNotFoundException | MalformedModelException | IOException | EngineException e) {
             throw new ModelDirectoryException(file, "cannot be loaded by " + engine.djlName() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -84,6 +98,45 @@ public final class Detector implements AutoCloseable {
             if (closed) {
                 closeIdle();
             }
+        }
+    }
+
+    /**
+     * Detects objects in several images with one forward of the model (PyTorch engine only).
+     *
+     * <p>torchvision pads a batch to its largest image, which changes what the network sees
+     * around a smaller image's borders: each result equals {@link #detect} on its image alone
+     * (to float rounding) only when the batch's images share a size, so callers batch those.
+     * Not thread-safe with itself: each worker calls it from its own thread.
+     */
+    public List<DetectionResult> detectBatch(List<DetectionInput> inputs) {
+        if (options.engine() != InferenceEngine.PYTORCH) {
+            throw new UnsupportedOperationException("batches need the PyTorch engine's " + BATCH_METHOD);
+        }
+        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+        try (PtNDManager manager = (PtNDManager) model.getNDManager().newSubManager()) {
+            List<DetectionTranslator.Frame> frames = new ArrayList<>();
+            PtNDArray[] tensors = new PtNDArray[inputs.size()];
+            for (int i = 0; i < inputs.size(); i++) {
+                DetectionTranslator.Prepared prepared = translator.prepare(inputs.get(i), manager);
+                tensors[i] = (PtNDArray) prepared.tensor();
+                frames.add(prepared.frame());
+            }
+            List<DetectionResult> results = new ArrayList<>();
+            try (IValue images = IValue.listFrom(tensors);
+                    IValue output = IValueUtils.runMethod(block, BATCH_METHOD, images)) {
+                IValue[] perImage = output.toIValueArray();
+                for (int i = 0; i < perImage.length; i++) {
+                    IValue[] tuple = perImage[i].toIValueTuple();
+                    results.add(translator.toResult(frames.get(i), tuple[0].toTensor(manager).toFloatArray(),
+                            tuple[1].toTensor(manager).toFloatArray(), tuple[2].toTensor(manager).toLongArray()));
+                    for (IValue value : tuple) {
+                        value.close();
+                    }
+                    perImage[i].close();
+                }
+            }
+            return results;
         }
     }
 

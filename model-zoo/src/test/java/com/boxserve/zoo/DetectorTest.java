@@ -11,12 +11,14 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** A loaded detector: facts from its metadata, per-call options, and use from many threads at once. */
@@ -100,6 +102,37 @@ class DetectorTest {
                 Predictor<DetectionInput, DetectionResult> predictor = model.newPredictor();
                 Detector detector = Detector.load(directory, LoadOptions.of(InferenceEngine.PYTORCH))) {
             assertEquals(detector.detect(image, DetectionOptions.defaults()), predictor.predict(new DetectionInput(image)));
+        }
+    }
+
+    @Test
+    void aBatchOfSameSizeImagesGivesEachImageItsOwnDetections() throws Exception {
+        ModelDirectory directory = TestModels.directory(NAME);
+        BufferedImage landscape = ImageIO.read(directory.referencesDirectory().resolve("landscape-640x480.png").toFile());
+        BufferedImage mirrored = new BufferedImage(landscape.getWidth(), landscape.getHeight(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < landscape.getHeight(); y++) {
+            for (int x = 0; x < landscape.getWidth(); x++) {
+                mirrored.setRGB(landscape.getWidth() - 1 - x, y, landscape.getRGB(x, y));
+            }
+        }
+        List<Image> images = List.of(ImageFactory.getInstance().fromImage(landscape),
+                ImageFactory.getInstance().fromImage(mirrored), ImageFactory.getInstance().fromImage(landscape));
+        try (Detector detector = Detector.load(directory, LoadOptions.of(InferenceEngine.PYTORCH))) {
+            List<DetectionResult> batched = detector.detectBatch(images.stream().map(DetectionInput::new).toList());
+            assertEquals(3, batched.size());
+            for (int i = 0; i < images.size(); i++) {
+                DetectionResult alone = detector.detect(images.get(i), DetectionOptions.defaults());
+                ParityReport report = ParityReport.compare(alone.detections(), batched.get(i).detections(),
+                        detector.metadata().detectionsPerImage(), detector.metadata().scoreThreshold(),
+                        detector.metadata().nmsThreshold());
+                assertFalse(alone.detections().isEmpty());
+                assertEquals(alone.detections().size(), report.matched(), "image " + i + ": " + report);
+                assertEquals(0, report.extra(), "image " + i + ": " + report);
+                assertTrue(report.maxBoxDifference() <= 0.1 && report.maxScoreDifference() <= 1e-4, report.toString());
+            }
+        }
+        try (Detector onnx = Detector.load(directory, LoadOptions.of(InferenceEngine.ONNX_RUNTIME))) {
+            assertThrows(UnsupportedOperationException.class, () -> onnx.detectBatch(List.of(new DetectionInput(images.get(0)))));
         }
     }
 

@@ -12,7 +12,8 @@ import com.boxserve.zoo.DetectionResult;
  * @param queueNanos time waiting for a worker
  * @param inferenceNanos time in the model, translator included
  * @param totalNanos time from the request's start to the answer
+ * @param batchSize how many images shared the forward (dynamic batching)
  */
 public record Detected(ServedModel model, DecodedImage image, DetectionResult result, long queueNanos,
-        long inferenceNanos, long totalNanos) {
+        long inferenceNanos, long totalNanos, int batchSize) {
 }

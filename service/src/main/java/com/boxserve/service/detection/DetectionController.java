@@ -132,7 +132,7 @@ public class DetectionController {
                 new ImageSize(answer.result().width(), answer.result().height()),
                 answer.result().detections().stream().map(DetectionView::of).toList(),
                 new Timings(millis(answer.image().decodeNanos()), millis(answer.queueNanos()),
-                        millis(answer.inferenceNanos()), millis(answer.totalNanos())),
+                        millis(answer.inferenceNanos()), millis(answer.totalNanos()), answer.batchSize()),
                 weights.isRandom() ? weights.describe() : null);
     }
 

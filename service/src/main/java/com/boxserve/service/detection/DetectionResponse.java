@@ -36,8 +36,11 @@ public record DetectionResponse(ModelRef model, ImageSize image, List<DetectionV
     public record BoxView(double x1, double y1, double x2, double y2) {
     }
 
-    /** Milliseconds spent decoding, waiting for a worker, in the model, and in all. */
-    public record Timings(double decodeMs, double queueMs, double inferenceMs, double totalMs) {
+    /**
+     * Milliseconds spent decoding, waiting for a worker, in the model, and in all; and how many
+     * images shared the model's forward (more than one with dynamic batching).
+     */
+    public record Timings(double decodeMs, double queueMs, double inferenceMs, double totalMs, int batchSize) {
     }
 
     /** Several images in one request: one result per image, in the order sent. */

@@ -98,7 +98,7 @@ public class DetectionService {
                 long left = Duration.between(Instant.now(), deadline).toNanos();
                 WorkerPool.Outcome<DetectionResult> outcome = pending.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
                 answers.add(new Detected(model, image, outcome.output(), outcome.queueNanos(),
-                        outcome.inferenceNanos(), System.nanoTime() - started));
+                        outcome.inferenceNanos(), System.nanoTime() - started, outcome.batchSize()));
             }
             return answers;
         } catch (TimeoutException e) {

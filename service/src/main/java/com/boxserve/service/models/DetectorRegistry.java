@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.DetectorArchitecture;
@@ -218,8 +219,12 @@ public class DetectorRegistry implements SmartLifecycle {
 
     private ServedModel configure(String name, ModelsProperties.ModelSettings settings) {
         try {
-            return new ServedModel(name, InferenceEngine.parse(settings.engine()), device(settings.device()),
-                    settings.workers(), settings.queueCapacity());
+            InferenceEngine engine = InferenceEngine.parse(settings.engine());
+            if (settings.batchSize() > 1 && engine != InferenceEngine.PYTORCH) {
+                throw new IllegalArgumentException("dynamic batching needs the pytorch engine, not " + settings.engine());
+            }
+            return new ServedModel(name, engine, device(settings.device()), settings.workers(), settings.queueCapacity(),
+                    settings.batchSize(), settings.batchWait());
         } catch (IllegalArgumentException e) {
             return ServedModel.failed(name, e.getMessage());
         }
@@ -257,8 +262,11 @@ public class DetectorRegistry implements SmartLifecycle {
                 detector.detect(warmup, DetectionOptions.defaults());
             }
             Detector loaded = detector;
+            // only images of one size share a forward: torchvision pads a batch to its largest image
+            WorkerPool.Batching<DetectionInput> batching = new WorkerPool.Batching<>(model.batchSize(), model.batchWait(),
+                    (a, b) -> a.image().getWidth() == b.image().getWidth() && a.image().getHeight() == b.image().getHeight());
             model.ready(new WorkerPool<>(model.name(), model.workers(), model.queueCapacity(),
-                    () -> new PredictorRunner(loaded.newPredictor())));
+                    () -> new PredictorRunner(loaded, loaded.newPredictor()), batching));
             log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
                     model.queueCapacity(), metadata.weights().isRandom() ? " — " + metadata.weights().describe() : "");
         } catch (Exception | LinkageError e) {

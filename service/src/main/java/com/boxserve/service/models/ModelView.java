@@ -23,6 +23,7 @@ import com.boxserve.zoo.WeightsProvenance;
  * @param workers worker threads, each with its own predictor
  * @param queueCapacity requests that may wait before 503s
  * @param queueDepth requests waiting now
+ * @param batchSize the most same-size images one forward takes (1: no dynamic batching)
  * @param reload the status of a reload in progress (the replacement takes over once READY), or of one that FAILED
  * @param reloadFailure why that reload failed
  */
@@ -43,6 +44,7 @@ public record ModelView(
         int workers,
         int queueCapacity,
         int queueDepth,
+        int batchSize,
         ModelStatus reload,
         String reloadFailure) {
 
@@ -89,6 +91,7 @@ public record ModelView(
                 model.workers(),
                 model.queueCapacity(),
                 model.queueDepth(),
+                model.batchSize(),
                 model.replacement().map(ServedModel::status).orElse(null),
                 model.replacement().flatMap(ServedModel::failure).orElse(null));
     }

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestTimeout how long a request may wait and run before it is answered with 503
  * @param warmupPasses forwards run on a synthetic image before a model reports READY
  * @param maxInputSide shrink images whose long side exceeds this before inference (0: never)
+ * @param batchSize dynamic batching: the most same-size images one forward takes (1: off, the CPU default)
+ * @param batchWait dynamic batching: how long a worker waits for more images to fill a batch
  * @param perModel overrides per model name
  */
 @ConfigurationProperties("boxserve.models")
@@ -34,6 +36,8 @@ public record ModelsProperties(
         @DefaultValue("60s") Duration requestTimeout,
         @DefaultValue("2") int warmupPasses,
         @DefaultValue("0") int maxInputSide,
+        @DefaultValue("1") int batchSize,
+        @DefaultValue("5ms") Duration batchWait,
         @DefaultValue Map<String, ModelSettings> perModel) {
 
     /**
@@ -43,10 +47,13 @@ public record ModelsProperties(
      * @param device {@code cpu} or {@code gpuN}
      * @param workers workers, each with its own Predictor
      * @param queueCapacity waiting requests before 503s
+     * @param batchSize the most same-size images one forward takes (PyTorch engine)
+     * @param batchWait how long a worker waits to fill a batch
      */
-    public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity) {
+    public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity, Integer batchSize,
+            Duration batchWait) {
 
-        public static final ModelSettings NONE = new ModelSettings(null, null, null, null);
+        public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null);
 
         /** These settings, taking the base's wherever these have none. */
         public ModelSettings over(ModelSettings base) {
@@ -54,13 +61,15 @@ public record ModelsProperties(
                     engine != null ? engine : base.engine(),
                     device != null ? device : base.device(),
                     workers != null ? workers : base.workers(),
-                    queueCapacity != null ? queueCapacity : base.queueCapacity());
+                    queueCapacity != null ? queueCapacity : base.queueCapacity(),
+                    batchSize != null ? batchSize : base.batchSize(),
+                    batchWait != null ? batchWait : base.batchWait());
         }
     }
 
     /** The settings in force for one model: its overrides over the defaults. */
     public ModelSettings settingsFor(String model) {
         return perModel.getOrDefault(model, ModelSettings.NONE)
-                .over(new ModelSettings(engine, device, workers, queueCapacity));
+                .over(new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait));
     }
 }

@@ -21,6 +21,8 @@ public final class ServedModel {
     private final Device device;
     private final int workers;
     private final int queueCapacity;
+    private final int batchSize;
+    private final Duration batchWait;
     private volatile ModelStatus status = ModelStatus.LOADING;
     private volatile String failure;
     private volatile DetectorMetadata metadata;
@@ -28,17 +30,20 @@ public final class ServedModel {
     private volatile WorkerPool<DetectionInput, DetectionResult> pool;
     private volatile ServedModel replacement;
 
-    ServedModel(String name, InferenceEngine engine, Device device, int workers, int queueCapacity) {
+    ServedModel(String name, InferenceEngine engine, Device device, int workers, int queueCapacity, int batchSize,
+            Duration batchWait) {
         this.name = name;
         this.engine = engine;
         this.device = device;
         this.workers = workers;
         this.queueCapacity = queueCapacity;
+        this.batchSize = batchSize;
+        this.batchWait = batchWait;
     }
 
     /** A model that failed before it could be configured (an unknown engine, say). */
     static ServedModel failed(String name, String reason) {
-        ServedModel model = new ServedModel(name, InferenceEngine.PYTORCH, Device.cpu(), 0, 0);
+        ServedModel model = new ServedModel(name, InferenceEngine.PYTORCH, Device.cpu(), 0, 0, 1, Duration.ZERO);
         model.fail(reason);
         return model;
     }
@@ -61,6 +66,15 @@ public final class ServedModel {
 
     public int queueCapacity() {
         return queueCapacity;
+    }
+
+    /** The most same-size images one forward takes (1: no batching). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Duration batchWait() {
+        return batchWait;
     }
 
     public ModelStatus status() {

@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A full queue refuses work at once ({@link QueueFullException}) instead of letting latency
  * grow without bound; a job whose deadline passed while it waited is answered with
- * {@link DeadlineExceededException} instead of being run for nobody. Jobs are taken one at a
- * time today; a batching policy would take several from the same queue.
+ * {@link DeadlineExceededException} instead of being run for nobody. With {@link Batching} on,
+ * a worker runs compatible queued jobs together in one call of its runner.
  *
  * @param <I> a job's input
  * @param <O> a job's output
@@ -32,6 +33,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     private final String name;
     private final int capacity;
     private final BlockingQueue<Job<I, O>> queue;
+    private final Batching<I> batching;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting = true;
 
@@ -40,23 +42,50 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
         O run(I input) throws Exception;
 
+        /** Several compatible jobs at once (dynamic batching); one at a time unless a runner does better. */
+        default List<O> runBatch(List<I> inputs) throws Exception {
+            List<O> outputs = new ArrayList<>();
+            for (I input : inputs) {
+                outputs.add(run(input));
+            }
+            return outputs;
+        }
+
         @Override
         void close();
     }
 
-    /** What a worker returns: the output, and how long the job waited and ran. */
-    public record Outcome<O>(O output, long queueNanos, long inferenceNanos) {
+    /**
+     * Dynamic batching: a worker that takes a job waits up to {@code maxWait} for more, up to
+     * {@code maxSize} in all, that may share one forward with it ({@code compatible}); the
+     * first that may not waits for the next round.
+     */
+    public record Batching<I>(int maxSize, Duration maxWait, BiPredicate<I, I> compatible) {
+
+        public static <I> Batching<I> off() {
+            return new Batching<>(1, Duration.ZERO, (a, b) -> false);
+        }
+    }
+
+    /** What a worker returns: the output, how long the job waited and ran, and how many jobs shared its forward. */
+    public record Outcome<O>(O output, long queueNanos, long inferenceNanos, int batchSize) {
     }
 
     private record Job<I, O>(I input, Instant deadline, long enqueuedNanos, CompletableFuture<Outcome<O>> future) {
     }
 
     public WorkerPool(String name, int workerCount, int capacity, Supplier<? extends Runner<I, O>> runners) {
-        if (workerCount < 1 || capacity < 1) {
-            throw new IllegalArgumentException(name + ": workers and queue capacity must be at least 1");
+        this(name, workerCount, capacity, runners, Batching.off());
+    }
+
+    public WorkerPool(String name, int workerCount, int capacity, Supplier<? extends Runner<I, O>> runners,
+            Batching<I> batching) {
+        if (workerCount < 1 || capacity < 1 || batching.maxSize() < 1) {
+            throw new IllegalArgumentException(name + ": workers, queue capacity and batch size must be at least 1");
         }
         this.name = name;
         this.capacity = capacity;
+        this.batching = batching;
         this.queue = new ArrayBlockingQueue<>(capacity);
         for (int i = 0; i < workerCount; i++) {
             Runner<I, O> runner = runners.get();
@@ -124,34 +153,63 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     }
 
     private void work(Runner<I, O> runner) {
+        Job<I, O> held = null;
         try (runner) {
-            while (accepting || !queue.isEmpty()) {
-                Job<I, O> job = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (job != null) {
-                    run(runner, job);
+            while (accepting || !queue.isEmpty() || held != null) {
+                Job<I, O> job = held != null ? held : queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                held = null;
+                if (job == null || !live(job)) {
+                    continue;
                 }
+                List<Job<I, O>> batch = new ArrayList<>(List.of(job));
+                long waitUntil = System.nanoTime() + batching.maxWait().toNanos();
+                while (batch.size() < batching.maxSize()) {
+                    Job<I, O> next = queue.poll(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    if (!live(next)) {
+                        continue;
+                    }
+                    if (!batching.compatible().test(job.input(), next.input())) {
+                        held = next;
+                        break;
+                    }
+                    batch.add(next);
+                }
+                run(runner, batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void run(Runner<I, O> runner, Job<I, O> job) {
+    /** False for a job nobody waits for any more, or whose deadline passed in the queue (answered here). */
+    private boolean live(Job<I, O> job) {
         if (job.future().isDone()) {
-            return; // the caller gave up waiting
+            return false; // the caller gave up waiting
         }
-        long started = System.nanoTime();
         if (Instant.now().isAfter(job.deadline())) {
             job.future().completeExceptionally(new DeadlineExceededException(name,
-                    Duration.ofNanos(started - job.enqueuedNanos())));
-            return;
+                    Duration.ofNanos(System.nanoTime() - job.enqueuedNanos())));
+            return false;
         }
+        return true;
+    }
+
+    private void run(Runner<I, O> runner, List<Job<I, O>> batch) {
+        long started = System.nanoTime();
         try {
-            O output = runner.run(job.input());
-            job.future().complete(new Outcome<>(output, started - job.enqueuedNanos(), System.nanoTime() - started));
+            List<O> outputs = batch.size() == 1 ? List.of(runner.run(batch.get(0).input()))
+                    : runner.runBatch(batch.stream().map(Job::input).toList());
+            long inference = System.nanoTime() - started;
+            for (int i = 0; i < batch.size(); i++) {
+                Job<I, O> job = batch.get(i);
+                job.future().complete(new Outcome<>(outputs.get(i), started - job.enqueuedNanos(), inference, batch.size()));
+            }
         } catch (Exception | Error e) {
             log.debug("{}: inference failed", name, e);
-            job.future().completeExceptionally(e);
+            batch.forEach(job -> job.future().completeExceptionally(e));
         }
     }
 }

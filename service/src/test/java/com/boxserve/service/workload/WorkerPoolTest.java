@@ -116,6 +116,52 @@ class WorkerPoolTest {
         assertEquals(2, closed.get(), "each worker closes its runner");
     }
 
+    @Test
+    void batchesCompatibleJobsAndKeepsTheOthersForTheNextRound() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        List<List<Integer>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WorkerPool.Runner<Integer, Integer> runner = new WorkerPool.Runner<>() {
+            @Override
+            public Integer run(Integer input) throws Exception {
+                gate.await(10, TimeUnit.SECONDS);
+                calls.add(List.of(input));
+                return input * 2;
+            }
+
+            @Override
+            public List<Integer> runBatch(List<Integer> inputs) {
+                calls.add(List.copyOf(inputs));
+                return inputs.stream().map(i -> i * 2).toList();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        // even and odd numbers may not share a batch
+        WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(3, Duration.ofMillis(200), (a, b) -> a % 2 == b % 2);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 16, () -> runner, parity)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> blocker = pool.submit(100, LATER);
+            waitUntil(() -> pool.queueDepth() == 0); // the worker holds job 100, waiting at the gate or for a batch
+            List<CompletableFuture<WorkerPool.Outcome<Integer>>> jobs = new ArrayList<>();
+            for (int input : new int[] {2, 4, 1, 6, 8, 3}) {
+                jobs.add(pool.submit(input, LATER));
+            }
+            gate.countDown();
+            assertEquals(200, blocker.get(5, TimeUnit.SECONDS).output());
+            for (CompletableFuture<WorkerPool.Outcome<Integer>> job : jobs) {
+                WorkerPool.Outcome<Integer> outcome = job.get(5, TimeUnit.SECONDS);
+                assertTrue(outcome.batchSize() >= 1 && outcome.batchSize() <= 3);
+            }
+            for (List<Integer> call : calls) {
+                assertTrue(call.size() <= 3, "batch size cap: " + calls);
+                assertTrue(call.stream().allMatch(i -> i % 2 == call.get(0) % 2), "only compatible jobs share a batch: " + calls);
+            }
+            assertEquals(7, calls.stream().mapToInt(List::size).sum(), "every job ran once: " + calls);
+            assertTrue(calls.stream().anyMatch(call -> call.size() > 1), "some jobs shared a batch: " + calls);
+        }
+    }
+
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {

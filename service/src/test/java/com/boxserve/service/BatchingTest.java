@@ -1,0 +1,111 @@
+package com.boxserve.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Dynamic batching: concurrent requests share forwards, and each image gets what it gets alone. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BatchingTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) {
+        Path models = TestModels.exported();
+        registry.add("boxserve.models.directory", models::toString);
+        registry.add("boxserve.models.include", () -> TestModels.FAST);
+        registry.add("boxserve.models.workers", () -> "1");
+        registry.add("boxserve.models.queue-capacity", () -> "32");
+        registry.add("boxserve.models.batch-size", () -> "4");
+        registry.add("boxserve.models.batch-wait", () -> "300ms");
+    }
+
+    @Test
+    void batchedResultsEqualUnbatchedImageByImage() throws Exception {
+        Path references = TestModels.exported().resolve(TestModels.FAST).resolve("references");
+        List<byte[]> images = List.of(Files.readAllBytes(references.resolve("landscape-640x480.png")),
+                Files.readAllBytes(references.resolve("portrait-400x600.png")));
+        waitUntilReady();
+        List<JsonNode> alone = new ArrayList<>();
+        for (byte[] image : images) {
+            JsonNode answer = detect(image);
+            assertEquals(1, answer.path("timings").path("batchSize").asInt(), "a lone request runs alone");
+            alone.add(answer.path("detections"));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                byte[] image = images.get(i % 2);
+                calls.add(() -> detect(image));
+            }
+            int batched = 0;
+            List<Future<JsonNode>> answers = clients.invokeAll(calls);
+            for (int i = 0; i < answers.size(); i++) {
+                JsonNode answer = answers.get(i).get();
+                batched += answer.path("timings").path("batchSize").asInt() > 1 ? 1 : 0;
+                assertSameDetections(alone.get(i % 2), answer.path("detections"));
+            }
+            assertTrue(batched > 0, "eight concurrent requests on one worker share forwards");
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static void assertSameDetections(JsonNode expected, JsonNode actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).path("categoryId").asInt(), actual.get(i).path("categoryId").asInt());
+            assertEquals(expected.get(i).path("score").asDouble(), actual.get(i).path("score").asDouble(), 1e-4);
+            for (String corner : new String[] {"x1", "y1", "x2", "y2"}) {
+                assertEquals(expected.get(i).path("box").path(corner).asDouble(),
+                        actual.get(i).path("box").path(corner).asDouble(), 0.1);
+            }
+        }
+    }
+
+    private JsonNode detect(byte[] image) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/v1/models/" + TestModels.FAST + "/detect")).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private void waitUntilReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("never ready");
+    }
+}
