@@ -50,7 +50,7 @@ class BatchingTest {
         Path references = TestModels.exported().resolve(TestModels.FAST).resolve("references");
         List<byte[]> images = List.of(Files.readAllBytes(references.resolve("landscape-640x480.png")),
                 Files.readAllBytes(references.resolve("portrait-400x600.png")));
-        waitUntilReady();
+        TestModels.awaitReadiness("http://localhost:" + port);
         List<JsonNode> alone = new ArrayList<>();
         for (byte[] image : images) {
             JsonNode answer = detect(image);
@@ -69,23 +69,11 @@ class BatchingTest {
             for (int i = 0; i < answers.size(); i++) {
                 JsonNode answer = answers.get(i).get();
                 batched += answer.path("timings").path("batchSize").asInt() > 1 ? 1 : 0;
-                assertSameDetections(alone.get(i % 2), answer.path("detections"));
+                TestModels.assertSameDetections(alone.get(i % 2), answer.path("detections"), 1e-4, 0.1);
             }
             assertTrue(batched > 0, "eight concurrent requests on one worker share forwards");
         } finally {
             clients.shutdown();
-        }
-    }
-
-    private static void assertSameDetections(JsonNode expected, JsonNode actual) {
-        assertEquals(expected.size(), actual.size());
-        for (int i = 0; i < expected.size(); i++) {
-            assertEquals(expected.get(i).path("categoryId").asInt(), actual.get(i).path("categoryId").asInt());
-            assertEquals(expected.get(i).path("score").asDouble(), actual.get(i).path("score").asDouble(), 1e-4);
-            for (String corner : new String[] {"x1", "y1", "x2", "y2"}) {
-                assertEquals(expected.get(i).path("box").path(corner).asDouble(),
-                        actual.get(i).path("box").path(corner).asDouble(), 0.1);
-            }
         }
     }
 
@@ -95,17 +83,5 @@ class BatchingTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
-    }
-
-    private void waitUntilReady() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("never ready");
     }
 }

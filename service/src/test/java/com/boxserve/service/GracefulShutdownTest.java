@@ -37,7 +37,7 @@ class GracefulShutdownTest {
         try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
             image = in.readAllBytes();
         }
-        waitUntilReady(port);
+        TestModels.awaitReadiness("http://localhost:" + port);
 
         HttpResponse<String> tooBig = post(port, new byte[300 * 1024]);
         assertEquals(413, tooBig.statusCode(), tooBig.body());
@@ -53,20 +53,6 @@ class GracefulShutdownTest {
             HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), "a request in flight at shutdown: " + response.body());
         }
-    }
-
-    private void waitUntilReady(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (readiness.statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("never ready");
     }
 
     private HttpRequest request(int port, byte[] body) {

@@ -1,18 +1,25 @@
 package com.boxserve.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * A models directory for service tests: the fastest exported model, linked from
- * {@code -Dmodels.dir}, and a copy of another whose TorchScript file is truncated, so one model
- * fails to load while the other serves.
+ * Models for service tests: the fastest exported model, linked from {@code -Dmodels.dir}, a copy
+ * of another whose TorchScript file is truncated (so one model fails to load while the other
+ * serves), and the checks tests make of a running service's models.
  */
 public final class TestModels {
 
@@ -32,6 +39,40 @@ public final class TestModels {
             abort(reason);
         }
         return root;
+    }
+
+    /** Waits until readiness answers 200 (every required model READY; 503 before), three minutes at most. */
+    public static void awaitReadiness(String baseUrl) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(baseUrl + " never became ready");
+    }
+
+    /**
+     * Two JSON detection lists are the same, compared as numbers (JavaScript writes 320.0 as 320):
+     * labels and ids exactly, scores and box corners within the tolerances.
+     */
+    public static void assertSameDetections(JsonNode expected, JsonNode actual, double scoreTolerance,
+            double boxTolerance) {
+        assertEquals(expected.size(), actual.size(), "detection count");
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode want = expected.get(i);
+            JsonNode got = actual.get(i);
+            assertEquals(want.path("label").asText(), got.path("label").asText(), "detection " + i);
+            assertEquals(want.path("categoryId").asInt(), got.path("categoryId").asInt(), "detection " + i);
+            assertEquals(want.path("score").asDouble(), got.path("score").asDouble(), scoreTolerance, "detection " + i);
+            for (String corner : new String[] {"x1", "y1", "x2", "y2"}) {
+                assertEquals(want.path("box").path(corner).asDouble(), got.path("box").path(corner).asDouble(),
+                        boxTolerance, "detection " + i + " " + corner);
+            }
+        }
     }
 
     /** A fresh directory holding {@link #FAST} and a broken {@link #BROKEN}. */

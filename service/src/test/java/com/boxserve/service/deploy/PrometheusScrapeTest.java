@@ -48,7 +48,7 @@ class PrometheusScrapeTest {
         Process scraper = null;
         try {
             int port = ((WebServerApplicationContext) service).getWebServer().getPort();
-            waitUntilReady("http://127.0.0.1:" + port + "/actuator/health/readiness");
+            TestModels.awaitReadiness("http://127.0.0.1:" + port);
             byte[] image;
             try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
                 image = in.readAllBytes();
@@ -126,20 +126,6 @@ class PrometheusScrapeTest {
         }
         throw new AssertionError("Prometheus never answered " + promql + " as expected; last: " + result
                 + "\n" + Files.readString(temp.resolve("prometheus.log")));
-    }
-
-    /** Readiness answers 200 once every required model is READY, 503 before. */
-    private void waitUntilReady(String url) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(url + " never became ready");
     }
 
     private static int freePort() throws Exception {
