@@ -7,7 +7,6 @@ import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.Detector;
-import com.boxserve.zoo.DetectorArchitecture;
 import com.boxserve.zoo.DetectorMetadata;
 import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -325,11 +323,6 @@ public class DetectorRegistry implements SmartLifecycle {
 
     private static long millisSince(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
-    }
-
-    /** The published facts of a served model's architecture, if its name is one of the seven. */
-    public static Optional<DetectorArchitecture> architectureOf(ServedModel model) {
-        return model.metadata().map(DetectorMetadata::architecture).or(() -> DetectorArchitecture.find(model.name()));
     }
 
     /** Whether every required model is READY (and there is at least one). */

@@ -72,8 +72,10 @@ public record ModelView(
     }
 
     static ModelView of(ServedModel model) {
-        DetectorArchitecture architecture = DetectorRegistry.architectureOf(model).orElse(null);
         DetectorMetadata metadata = model.metadata().orElse(null);
+        // the published facts, also for a model that failed before its metadata was read
+        DetectorArchitecture architecture = metadata != null ? metadata.architecture()
+                : DetectorArchitecture.find(model.name()).orElse(null);
         return new ModelView(
                 model.name(),
                 architecture == null ? null : architecture.family().id(),
