@@ -399,7 +399,8 @@ def script_without_torchvision_ops(model, name):
     # too: see pure_ops.resize_bilinear.
     torchvision.ops.boxes.nms = pure_ops.nms
     torchvision.ops.poolers.roi_align = pure_ops.roi_align
-    torchvision.models.detection.transform._resize_image_and_masks = pure_ops.resize_image_and_masks
+    transform = torchvision.models.detection.transform
+    transform._resize_image_and_masks = pure_ops.resize_image_and_masks_like(transform._resize_image_and_masks)
 
     class ScriptedDetector(torch.nn.Module):
         def __init__(self, detector):

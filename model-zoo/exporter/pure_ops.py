@@ -11,6 +11,7 @@ whose float32 results differ between torch 1.13 and the newer libtorch DJL ships
 Elementwise tensor arithmetic is exact in both, so a resize written in it gives the same
 input to the network on both sides.
 """
+import inspect
 import math
 from typing import Dict, List, Optional, Tuple
 
@@ -32,42 +33,51 @@ def nms(boxes: Tensor, scores: Tensor, iou_threshold: float) -> Tensor:
     """Exact greedy non-maximum suppression, as torchvision's CPU kernel computes it.
 
     The kernel walks boxes in stable descending score order and drops every later box whose
-    IoU with a kept box exceeds the threshold. Here the IoU matrix is computed once and the
-    greedy walk is replayed in rounds: a box is kept once no earlier box that is kept or still
-    undecided overlaps it, and suppressed once a kept earlier box does. Each round decides at
-    least the first undecided box, and in practice a handful of rounds decide them all.
+    IoU with a kept box exceeds the threshold. Here the walk goes a block of 256 boxes at
+    a time: first the boxes already kept suppress what they overlap in the block, then the
+    block is decided within itself in rounds (a box is kept once no earlier box of the block
+    that is kept or still undecided overlaps it, suppressed once a kept one does; each round
+    decides at least the first undecided box). IoUs are computed only between a block and the
+    boxes kept before it, never as one n-by-n matrix, whose memory traffic dominated large inputs.
     """
     n = boxes.size(0)
     if n == 0:
         return torch.zeros([0], dtype=torch.long, device=boxes.device)
     order = torch.sort(scores, stable=True, descending=True)[1]
-    x1 = boxes[:, 0]
-    y1 = boxes[:, 1]
-    x2 = boxes[:, 2]
-    y2 = boxes[:, 3]
-    areas = ((x2 - x1) * (y2 - y1))[order]
-    x1 = x1[order]
-    y1 = y1[order]
-    x2 = x2[order]
-    y2 = y2[order]
-    w = (torch.minimum(x2[:, None], x2[None, :]) - torch.maximum(x1[:, None], x1[None, :])).clamp(min=0)
-    h = (torch.minimum(y2[:, None], y2[None, :]) - torch.maximum(y1[:, None], y1[None, :])).clamp(min=0)
-    inter = w * h
-    iou = inter / (areas[:, None] + areas[None, :] - inter)
-    earlier = torch.ones([n, n], dtype=torch.bool, device=boxes.device).triu(1)
-    # overlaps[j, i]: earlier box j would suppress box i if j is kept
-    overlaps = (iou > _float32_at_most(iou_threshold).to(boxes.device)) & earlier
-    overlaps_f = overlaps.to(torch.float32)
-    kept = torch.zeros([n], dtype=torch.bool, device=boxes.device)
-    decided = torch.zeros([n], dtype=torch.bool, device=boxes.device)
-    while not bool(decided.all()):
-        undecided = ~decided
-        blockers = (kept | undecided).to(torch.float32)
-        newly_kept = undecided & ((blockers @ overlaps_f) == 0)
-        kept = kept | newly_kept
-        suppressed = undecided & ((kept.to(torch.float32) @ overlaps_f) > 0)
-        decided = decided | newly_kept | suppressed
+    sorted_boxes = boxes[order]
+    areas = (sorted_boxes[:, 2] - sorted_boxes[:, 0]) * (sorted_boxes[:, 3] - sorted_boxes[:, 1])
+    threshold = _float32_at_most(iou_threshold).to(boxes.device)
+    kept = torch.zeros([0], dtype=torch.long, device=boxes.device)
+    # large enough to keep the loop short, small enough that a block's IoU rows stay in cache
+    block_size = 256
+    for start in range(0, n, block_size):
+        block = sorted_boxes[start:start + block_size]
+        block_areas = areas[start:start + block_size]
+        size = block.size(0)
+        alive = torch.ones([size], dtype=torch.bool, device=boxes.device)
+        if kept.numel() > 0:
+            alive = ~(_iou(sorted_boxes[kept], areas[kept], block, block_areas) > threshold).any(0)
+        # overlaps[j, i]: earlier box j of the block would suppress box i if j is kept
+        overlaps = (_iou(block, block_areas, block, block_areas) > threshold).triu(1).to(torch.float32)
+        block_kept = torch.zeros([size], dtype=torch.bool, device=boxes.device)
+        decided = ~alive
+        while not bool(decided.all()):
+            undecided = ~decided
+            blockers = (block_kept | undecided).to(torch.float32)
+            newly_kept = undecided & ((blockers @ overlaps) == 0)
+            block_kept = block_kept | newly_kept
+            suppressed = undecided & ((block_kept.to(torch.float32) @ overlaps) > 0)
+            decided = decided | newly_kept | suppressed
+        kept = torch.cat([kept, torch.nonzero(block_kept).flatten() + start])
     return order[kept]
+
+
+def _iou(a: Tensor, a_areas: Tensor, b: Tensor, b_areas: Tensor) -> Tensor:
+    """IoU of every box of ``a`` (rows) with every box of ``b``, in the kernel's float32 order."""
+    w = (torch.minimum(a[:, None, 2], b[None, :, 2]) - torch.maximum(a[:, None, 0], b[None, :, 0])).clamp(min=0)
+    h = (torch.minimum(a[:, None, 3], b[None, :, 3]) - torch.maximum(a[:, None, 1], b[None, :, 1])).clamp(min=0)
+    inter = w * h
+    return inter / (a_areas[:, None] + b_areas[None, :] - inter)
 
 
 def roi_align(
@@ -109,10 +119,11 @@ def roi_align(
     grid = float(sampling_ratio)
     ph = torch.arange(pooled_h, dtype=dtype, device=device)
     pw = torch.arange(pooled_w, dtype=dtype, device=device)
-    # channels last while gathering, so each sample reads a [K, PH, PW, C] block
-    features = input.flatten(2).permute(0, 2, 1)
-    batch = rois[:, 0].to(torch.long)[:, None, None]
-    total = torch.zeros([k, pooled_h, pooled_w, channels], dtype=dtype, device=device)
+    # channels last, one row per feature pixel: each bilinear corner of a sample is one row
+    features = input.permute(0, 2, 3, 1).reshape(-1, channels)
+    first_row = (rois[:, 0].to(torch.long) * (height * width))[:, None, None]
+    corner_rows: List[Tensor] = []
+    corner_weights: List[Tensor] = []
     for iy in range(sampling_ratio):
         y = (start_h[:, None] + ph[None, :] * bin_h[:, None]) + ((iy + 0.5) * bin_h[:, None]) / grid
         for ix in range(sampling_ratio):
@@ -137,22 +148,33 @@ def roi_align(
             hy = 1.0 - ly
             hx = 1.0 - lx
             zero = torch.zeros_like(ly)
-            w1 = torch.where(outside, zero, hy * hx)[..., None]
-            w2 = torch.where(outside, zero, hy * lx)[..., None]
-            w3 = torch.where(outside, zero, ly * hx)[..., None]
-            w4 = torch.where(outside, zero, ly * lx)[..., None]
+            corner_weights.append(torch.stack([torch.where(outside, zero, hy * hx), torch.where(outside, zero, hy * lx),
+                                               torch.where(outside, zero, ly * hx), torch.where(outside, zero, ly * lx)]))
             zero_pos = torch.zeros_like(y_low)
-            row_low = torch.where(outside, zero_pos, y_low * width)
-            row_high = torch.where(outside, zero_pos, y_high * width)
+            row_low = torch.where(outside, zero_pos, first_row + y_low * width)
+            row_high = torch.where(outside, zero_pos, first_row + y_high * width)
             x_low = torch.where(outside, zero_pos, x_low)
             x_high = torch.where(outside, zero_pos, x_high)
-            v1 = features[batch, row_low + x_low]
-            v2 = features[batch, row_low + x_high]
-            v3 = features[batch, row_high + x_low]
-            v4 = features[batch, row_high + x_high]
-            total = total + (((w1 * v1 + w2 * v2) + w3 * v3) + w4 * v4)
+            corner_rows.append(torch.stack([row_low + x_low, row_low + x_high, row_high + x_low, row_high + x_high]))
+    # [samples, 4 corners, K, PH, PW]
+    rows = torch.stack(corner_rows)
+    weights = torch.stack(corner_weights)[..., None]
     count = float(max(sampling_ratio * sampling_ratio, 1))
-    return (total / count).permute(0, 3, 1, 2).contiguous()
+    # A few RoIs at a time, gathered into one reused buffer: fresh [4, K, PH, PW, C] tensors for a
+    # thousand proposals cost more in page faults and memory traffic than the arithmetic on them.
+    chunk = 32
+    pooled = torch.zeros([k, pooled_h, pooled_w, channels], dtype=dtype, device=device)
+    buffer = torch.empty([4 * min(chunk, k) * pooled_h * pooled_w, channels], dtype=dtype, device=device)
+    for first in range(0, k, chunk):
+        n = min(chunk, k - first)
+        total = pooled[first:first + n]
+        gathered = buffer[:4 * n * pooled_h * pooled_w]
+        for sample in range(sampling_ratio * sampling_ratio):
+            torch.index_select(features, 0, rows[sample, :, first:first + n].flatten(), out=gathered)
+            corners = gathered.view(4, n, pooled_h, pooled_w, channels).mul_(weights[sample, :, first:first + n])
+            # the kernel's rounding order: ((w1 v1 + w2 v2) + w3 v3) + w4 v4, then onto the bin's sum
+            total.add_(corners[0].add_(corners[1]).add_(corners[2]).add_(corners[3]))
+    return pooled.div_(count).permute(0, 3, 1, 2).contiguous()
 
 
 def _linear_source(in_size: Tensor, out_size: Tensor, positions: Tensor):
@@ -181,26 +203,28 @@ def resize_bilinear(image: Tensor, out_h: int, out_w: int) -> Tensor:
     against which the exporter's references are computed; ``test_pure_ops.py`` proves it.
     (A 1x1 input, which no detector is fed, can still differ in the last bit.)
     """
+    # sample positions on the image's device: a CUDA image cannot be indexed by CPU positions
     return _resize_bilinear(image, torch.tensor(out_h), torch.tensor(out_w),
-                            torch.arange(out_h, dtype=torch.float64), torch.arange(out_w, dtype=torch.float64))
+                            torch.arange(out_h, dtype=torch.float64, device=image.device),
+                            torch.arange(out_w, dtype=torch.float64, device=image.device))
 
 
 def _resize_bilinear(image: Tensor, out_h: Tensor, out_w: Tensor, rows: Tensor, columns: Tensor) -> Tensor:
     shape = torch._shape_as_tensor(image)
     y0, y1, wy0, wy1 = _linear_source(shape[1], out_h, rows)
     x0, x1, wx0, wx1 = _linear_source(shape[2], out_w, columns)
-    row0 = image.index_select(1, y0)
-    row1 = image.index_select(1, y1)
-    # the kernel interpolates along the width first, then blends the two rows, each time as
-    # one fused multiply-add of the first term onto the rounded second
-    top = _fma(row0.index_select(2, x0), wx0, row0.index_select(2, x1) * wx1)
-    bottom = _fma(row1.index_select(2, x0), wx0, row1.index_select(2, x1) * wx1)
-    return _fma(top, wy0[:, None], bottom * wy1[:, None])
+    # The kernel interpolates along the width first, then blends two rows, each time as one fused
+    # multiply-add of the first term onto the rounded second. A row's width pass does not depend
+    # on the output row, so it runs once per input row; the output rows then copy whole rows of it.
+    # (indexing gathers along the last dimension several times faster than index_select does)
+    across = _fma(image[:, :, x0], wx0, image[:, :, x1] * wx1)
+    return _fma(across.index_select(1, y0), wy0[:, None], across.index_select(1, y1) * wy1[:, None])
 
 
 def _fma(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
     """float32 ``a * b + c`` with one rounding: the product is exact in double precision."""
-    return (a.to(torch.float64) * b.to(torch.float64) + c.to(torch.float64)).to(torch.float32)
+    # mixed float32/float64 operands are promoted element by element, with no double copy of a or c
+    return (a * b.to(torch.float64)).add_(c).to(torch.float32)
 
 
 def resize_image_and_masks(
@@ -226,6 +250,23 @@ def resize_image_and_masks(
         out_h = int(math.floor(float(image.size(-2)) * scale_factor))
         out_w = int(math.floor(float(image.size(-1)) * scale_factor))
     return resize_bilinear(image, out_h, out_w), target
+
+
+def resize_image_and_masks_int_sizes(
+    image: Tensor,
+    self_min_size: int,
+    self_max_size: int,
+    target: Optional[Dict[str, Tensor]] = None,
+    fixed_size: Optional[Tuple[int, int]] = None,
+) -> Tuple[Tensor, Optional[Dict[str, Tensor]]]:
+    """:func:`resize_image_and_masks` for torchvision releases that pass the sizes as ints (0.26 does)."""
+    return resize_image_and_masks(image, float(self_min_size), float(self_max_size), target, fixed_size)
+
+
+def resize_image_and_masks_like(original):
+    """The replacement whose signature scripts where ``original`` (the installed torchvision's) is called."""
+    annotation = inspect.signature(original).parameters["self_min_size"].annotation
+    return resize_image_and_masks_int_sizes if annotation in (int, "int") else resize_image_and_masks
 
 
 def resize_image_and_masks_for_onnx(

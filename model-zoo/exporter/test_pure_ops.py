@@ -17,7 +17,8 @@ class PureNmsTest(unittest.TestCase):
     def test_equals_cpp_kernel(self):
         scripted = torch.jit.script(pure_ops.nms)
         generator = torch.Generator().manual_seed(7)
-        for n, threshold in [(0, 0.5), (1, 0.5), (50, 0.5), (1000, 0.7), (1000, 0.6), (400, 0.3)]:
+        for n, threshold in [(0, 0.5), (1, 0.5), (50, 0.5), (1000, 0.7), (1000, 0.6), (400, 0.3),
+                                 (256, 0.5), (257, 0.5), (5000, 0.5)]:
             boxes = random_boxes(generator, n, 200.0, 60.0)
             # coarse scores force ties, which only a stable sort orders like the kernel
             scores = torch.round(torch.rand(n, generator=generator) * 20) / 20
