@@ -17,92 +17,120 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Load against a running service over real HTTP, and its resident memory (single-file program:
- * {@code java benchmarks/LoadGenerator.java URL IMAGE PID REQUESTS_PER_LEVEL SOAK_REQUESTS OUT_PREFIX}).
+ * Load against a running service over real HTTP; one JSON object per line on stdout for
+ * {@code benchmarks/report.py}. A single-file program, run by {@code bin/benchmark}:
  *
- * <p>For 1, 2 and 4 concurrent clients: end-to-end latency p50/p99 and throughput, measured here
- * (not by the service's timers), and the service's in-process inference time from its responses.
- * Then a soak of SOAK_REQUESTS requests at 2 clients, reading the service's VmRSS before and every
- * fifth of the way: a leak shows as a slope.
+ * <pre>
+ * java benchmarks/LoadGenerator.java levels URL IMAGE CONTENT_TYPE REQUESTS CLIENTS[,CLIENTS...]
+ * java benchmarks/LoadGenerator.java soak   URL IMAGE CONTENT_TYPE REQUESTS EVERY PID
+ * </pre>
+ *
+ * <p>{@code levels}: for each number of concurrent clients, end-to-end latency p50/p99 and
+ * throughput measured here (not by the service's timers), with the service's own in-process
+ * inference time read from its responses beside them. {@code soak}: REQUESTS requests at two
+ * clients, reading the service's VmRSS every EVERY requests: a leak shows as a slope.
  */
 public class LoadGenerator {
 
     private static final Pattern INFERENCE = Pattern.compile("\"inferenceMs\":([0-9.]+)");
+    private static final Pattern DECODE = Pattern.compile("\"decodeMs\":([0-9.]+)");
 
-    record Level(int clients, int requests, double seconds, double[] latencyMs, double[] inferenceMs, int failures) {
-        double throughput() {
-            return requests / seconds;
-        }
+    record Level(int clients, int requests, double seconds, double[] latencyMs, double[] inferenceMs,
+            double[] decodeMs, int failures) {
     }
 
     public static void main(String[] args) throws Exception {
-        URI url = URI.create(args[0]);
-        byte[] image = Files.readAllBytes(Path.of(args[1]));
-        long pid = Long.parseLong(args[2]);
-        int perLevel = Integer.parseInt(args[3]);
-        int soak = Integer.parseInt(args[4]);
-        String out = args[5];
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-        run(http, url, image, 2, 10); // warm the HTTP path and JIT
-        List<Level> levels = new ArrayList<>();
-        for (int clients : new int[] {1, 2, 4}) {
-            Level level = run(http, url, image, clients, perLevel);
-            levels.add(level);
-            System.out.printf(Locale.ROOT, "%d clients: p50 %.1f ms, p99 %.1f ms, %.2f req/s, in-process p50 %.1f ms, failures %d%n",
-                    clients, pct(level.latencyMs, 50), pct(level.latencyMs, 99), level.throughput(),
-                    pct(level.inferenceMs, 50), level.failures);
+        String mode = args[0];
+        URI url = URI.create(args[1]);
+        byte[] image = Files.readAllBytes(Path.of(args[2]));
+        String contentType = args[3];
+        int requests = Integer.parseInt(args[4]);
+        // HTTP/1.1 as curl and most clients speak it to a plain-http service (no h2c upgrade attempt)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        Load load = new Load(http, url, image, contentType);
+        load.run(2, 10); // the HTTP path and the JIT warm
+        if (mode.equals("levels")) {
+            for (String clients : args[5].split(",")) {
+                Level level = load.run(Integer.parseInt(clients), requests);
+                print("kind", "http", "model", model(url), "contentType", contentType,
+                        "imageBytes", image.length, "clients", level.clients, "requests", level.requests,
+                        "p50Ms", pct(level.latencyMs, 50), "p99Ms", pct(level.latencyMs, 99),
+                        "throughput", level.requests / level.seconds, "serviceInferenceP50Ms", pct(level.inferenceMs, 50),
+                        "serviceDecodeP50Ms", pct(level.decodeMs, 50), "failures", level.failures);
+            }
+        } else {
+            int every = Integer.parseInt(args[5]);
+            long pid = Long.parseLong(args[6]);
+            print("kind", "rss", "point", "soak", "requests", 0, "rssKb", rssKb(pid), "failures", 0);
+            for (int done = 0; done < requests; done += every) {
+                Level level = load.run(2, Math.min(every, requests - done));
+                print("kind", "rss", "point", "soak", "requests", done + level.requests, "rssKb", rssKb(pid),
+                        "failures", level.failures);
+            }
         }
-        List<long[]> rss = new ArrayList<>();
-        rss.add(new long[] {0, rssKb(pid)});
-        int step = Math.max(1, soak / 5);
-        int soakFailures = 0;
-        for (int done = 0; done < soak; done += step) {
-            soakFailures += run(http, url, image, 2, step).failures;
-            rss.add(new long[] {done + step, rssKb(pid)});
-            System.out.printf(Locale.ROOT, "after %d requests: RSS %.1f MiB%n", done + step, rss.get(rss.size() - 1)[1] / 1024.0);
-        }
-        write(out, url, levels, rss, soakFailures);
     }
 
-    static Level run(HttpClient http, URI url, byte[] image, int clients, int requests) throws Exception {
-        double[] latency = new double[requests];
-        double[] inference = new double[requests];
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long started = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
-                                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                                .build(), HttpResponse.BodyHandlers.ofString());
-                        latency[i] = (System.nanoTime() - t0) / 1e6;
-                        Matcher m = INFERENCE.matcher(response.body());
-                        inference[i] = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-                        if (response.statusCode() != 200) {
+    /** Requests of one image, spread over a number of concurrent clients. */
+    record Load(HttpClient http, URI url, byte[] image, String contentType) {
+
+        Level run(int clients, int requests) throws Exception {
+            double[] latency = new double[requests];
+            double[] inference = new double[requests];
+            double[] decode = new double[requests];
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            long started = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                        long t0 = System.nanoTime();
+                        try {
+                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
+                                    .header("Content-Type", contentType)
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            latency[i] = (System.nanoTime() - t0) / 1e6;
+                            inference[i] = number(INFERENCE, response.body());
+                            decode[i] = number(DECODE, response.body());
+                            if (response.statusCode() != 200) {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            latency[i] = Double.NaN;
                             failures.incrementAndGet();
                         }
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
                     }
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            pool.shutdown();
+            return new Level(clients, requests, (System.nanoTime() - started) / 1e9, latency, inference, decode,
+                    failures.get());
         }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        pool.shutdown();
-        return new Level(clients, requests, (System.nanoTime() - started) / 1e9, latency, inference, failures.get());
     }
 
+    static double number(Pattern pattern, String body) {
+        Matcher m = pattern.matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    static String model(URI url) {
+        String[] parts = url.getPath().split("/");
+        return parts[parts.length - 2];
+    }
+
+    /** Nearest-rank percentile, NaN (a failed request) left out. */
     static double pct(double[] values, double p) {
         double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
         int rank = (int) Math.ceil(p / 100 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
@@ -116,34 +144,20 @@ public class LoadGenerator {
         return -1;
     }
 
-    static void write(String out, URI url, List<Level> levels, List<long[]> rss, int soakFailures) throws Exception {
-        StringBuilder md = new StringBuilder("# Service benchmark\n\n");
-        md.append("Endpoint `").append(url.getPath()).append("`, one PNG per request over real HTTP (loopback), ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores.\n\n");
-        md.append("| clients | requests | end-to-end p50 | end-to-end p99 | throughput | in-process forward p50 | p50 ratio | failures |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        StringBuilder json = new StringBuilder("{\"levels\": [");
-        for (Level l : levels) {
-            double p50 = pct(l.latencyMs, 50);
-            double forward = pct(l.inferenceMs, 50);
-            md.append(String.format(Locale.ROOT, "| %d | %d | %.1f ms | %.1f ms | %.2f req/s | %.1f ms | %.3f | %d |%n",
-                    l.clients, l.requests, p50, pct(l.latencyMs, 99), l.throughput(), forward, p50 / forward, l.failures));
-            json.append(String.format(Locale.ROOT, "%s{\"clients\": %d, \"requests\": %d, \"p50Ms\": %.2f, \"p99Ms\": %.2f,"
-                    + " \"throughput\": %.3f, \"inferenceP50Ms\": %.2f, \"failures\": %d}", l == levels.get(0) ? "" : ", ",
-                    l.clients, l.requests, p50, pct(l.latencyMs, 99), l.throughput(), forward, l.failures));
+    /** One flat JSON object from name, value pairs: numbers to two decimals, NaN as null. */
+    static void print(Object... pairs) {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < pairs.length; i += 2) {
+            json.append(i > 0 ? ", " : "").append('"').append(pairs[i]).append("\": ");
+            Object value = pairs[i + 1];
+            if (value instanceof String text) {
+                json.append('"').append(text).append('"');
+            } else if (value instanceof Double number) {
+                json.append(number.isNaN() ? "null" : String.format(Locale.ROOT, "%.2f", number));
+            } else {
+                json.append(value);
+            }
         }
-        md.append("\nThe ratio is end-to-end p50 over the in-process forward p50 (the service's `inferenceMs`: one "
-                + "Predictor call, translator included) at the same load.\n\nResident memory (VmRSS) of the service:\n\n");
-        md.append("| requests served in the soak | RSS |\n| --- | --- |\n");
-        json.append("], \"rssKb\": [");
-        for (long[] point : rss) {
-            md.append(String.format(Locale.ROOT, "| %d | %.1f MiB |%n", point[0], point[1] / 1024.0));
-            json.append(point == rss.get(0) ? "" : ", ").append(String.format("[%d, %d]", point[0], point[1]));
-        }
-        md.append(String.format(Locale.ROOT, "%nSoak failures: %d.%n", soakFailures));
-        json.append(String.format("], \"soakFailures\": %d}%n", soakFailures));
-        Files.writeString(Path.of(out + ".md"), md.toString());
-        Files.writeString(Path.of(out + ".json"), json.toString());
-        System.out.print(md);
+        System.out.println(json.append('}'));
     }
 }

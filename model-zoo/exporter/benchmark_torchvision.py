@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""torchvision's side of bin/benchmark-forward, and the report that puts both sides together.
+"""torchvision's side of bin/benchmark: JSON lines for benchmarks/report.py.
 
-  benchmark_torchvision.py time MODELS_DIR IMAGE WARMUP PASSES THREADS [NAMES...]   -> JSON lines
-  benchmark_torchvision.py report RESULTS.jsonl OUT.md                              -> Markdown table
+  benchmark_torchvision.py time MODELS_DIR IMAGE WARMUP PASSES THREADS [NAMES...]
+      forward time of torchvision eager and of the export's TorchScript in Python
+  benchmark_torchvision.py ops MODELS_DIR IMAGE WARMUP PASSES THREADS [NAMES...]
+      the export's replacement NMS, RoIAlign and resize against torchvision's kernels
 
 Eager torchvision (its C++ ops) is rebuilt with the export's own weights and thresholds: the
 exporter's seeded construction for random weights, torchvision's download cache for official ones.
@@ -10,17 +12,16 @@ exporter's seeded construction for random weights, torchvision's download cache 
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
 
-def time_torchvision(args):
-    import torch
+def exported_models(args):
+    """(name, metadata, eager model) for each export in the models directory that the arguments name.
+
+    Eager torchvision (its C++ ops) is rebuilt with the export's own weights and thresholds.
+    """
     import export_detectors as exporter
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    image = exporter.load_image(args.image)
     for name in sorted(os.listdir(args.models_dir)):
         metadata_path = os.path.join(args.models_dir, name, "detector.json")
         if not os.path.isfile(metadata_path) or (args.names and name not in args.names):
@@ -32,24 +33,99 @@ def time_torchvision(args):
                                         weights_file=None, seed=weights.get("seed", 0))
         model, _ = exporter.build_model(metadata["architecture"], build_args)
         exporter.set_thresholds(model, metadata["family"], metadata["scoreThreshold"], metadata["detectionsPerImage"])
+        yield name, metadata, model
+
+
+def time_torchvision(args):
+    import torch
+    import export_detectors as exporter
+    set_threads(args.threads)
+    image = exporter.load_image(args.image)
+    for name, metadata, model in exported_models(args):
         scripted = torch.jit.load(os.path.join(args.models_dir, name, metadata["artifacts"]["torchscript"]["file"]))
         for runtime, forward in [("torchvision eager", lambda: model([image])[0]["scores"]),
                                  ("TorchScript in Python", lambda: scripted(image)[1])]:
             with torch.no_grad():
-                started = time.perf_counter()
-                forward()
-                first = (time.perf_counter() - started) * 1000
+                first = timed(forward)
                 for _ in range(args.warmup - 1):
                     forward()
-                passes = []
-                for _ in range(args.passes):
-                    started = time.perf_counter()
-                    detections = len(forward())
-                    passes.append((time.perf_counter() - started) * 1000)
-            passes.sort()
-            print(json.dumps({"model": name, "engine": runtime, "firstMs": round(first, 1),
+                passes = sorted(timed(forward) for _ in range(args.passes))
+                detections = len(forward())
+            print(json.dumps({"kind": "forward", "model": name, "engine": runtime, "firstMs": round(first, 1),
                               "medianMs": round(percentile(passes, 0.5), 1), "p90Ms": round(percentile(passes, 0.9), 1),
                               "passes": args.passes, "detections": detections}), flush=True)
+
+
+def time_replacement_ops(args):
+    """What the export's pure NMS, RoIAlign and resize cost against torchvision's kernels, per forward.
+
+    One eager forward at the export's thresholds records every call of the three ops with its
+    real inputs; then each recorded call is timed with the C++ kernel and with the scripted
+    replacement (as the export runs it), summed per forward, median of the passes.
+    """
+    import torch
+    import torchvision.models.detection.transform as transform
+    import torchvision.ops.boxes as boxes_module
+    import torchvision.ops.poolers as poolers
+    import export_detectors as exporter
+    import pure_ops
+    set_threads(args.threads)
+    image = exporter.load_image(args.image)
+    originals = {"nms": boxes_module.nms, "roi_align": poolers.roi_align, "resize": transform._resize_image_and_masks}
+    replacements = {"nms": torch.jit.script(pure_ops.nms), "roi_align": torch.jit.script(pure_ops.roi_align),
+                    "resize": torch.jit.script(pure_ops.resize_image_and_masks_like(originals["resize"]))}
+    for name, metadata, model in exported_models(args):
+        calls = {op: [] for op in originals}
+
+        def recorder(op):
+            def record(*call_args, **kwargs):
+                calls[op].append((call_args, kwargs))
+                return originals[op](*call_args, **kwargs)
+            return record
+        boxes_module.nms, poolers.roi_align, transform._resize_image_and_masks = (
+            recorder("nms"), recorder("roi_align"), recorder("resize"))
+        try:
+            with torch.no_grad():
+                model([image])
+        finally:
+            boxes_module.nms, poolers.roi_align, transform._resize_image_and_masks = originals.values()
+        with torch.no_grad():
+            for _ in range(args.warmup):
+                model([image])
+            forward_ms = percentile(sorted(timed(lambda: model([image])) for _ in range(args.passes)), 0.5)
+        row = {"kind": "ops", "model": name, "eagerForwardMs": round(forward_ms, 1),
+               "scoreThreshold": metadata["scoreThreshold"], "detectionsPerImage": metadata["detectionsPerImage"]}
+        added = 0.0
+        for op, recorded in calls.items():
+            if not recorded:
+                continue
+            cost = {}
+            for side, function in [("cpp", originals[op]), ("pure", replacements[op])]:
+                def run_all():
+                    for call_args, kwargs in recorded:
+                        function(*call_args, **kwargs)
+                with torch.no_grad():
+                    run_all()
+                    cost[side] = percentile(sorted(timed(run_all) for _ in range(args.passes)), 0.5)
+            largest = max(len(a[0]) for a, _ in recorded) if op == "nms" else None
+            row[op] = {"calls": len(recorded), "cppMs": round(cost["cpp"], 2), "pureMs": round(cost["pure"], 2),
+                       **({"largestInput": largest} if largest is not None else {})}
+            added += cost["pure"] - cost["cpp"]
+        row["addedMs"] = round(added, 1)
+        row["addedPercent"] = round(100 * added / forward_ms, 1)
+        print(json.dumps(row), flush=True)
+
+
+def set_threads(threads):
+    import torch
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+
+
+def timed(function):
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
 
 
 def percentile(values, p):
@@ -58,78 +134,19 @@ def percentile(values, p):
     return values[max(0, min(len(values) - 1, rank - 1))]
 
 
-def report(args):
-    rows = [json.loads(line) for line in open(args.results) if line.startswith("{")]
-    engines = ["torchvision eager", "TorchScript in Python", "PyTorch", "OnnxRuntime"]
-    by_model = {}
-    for row in rows:
-        by_model.setdefault(row["model"], {})[row["engine"]] = row
-    lines = [
-        "# Forward time: DJL against torchvision",
-        "",
-        f"Machine: {cpu_model()}, {os.cpu_count()} cores; {args.threads} intra-op threads everywhere; "
-        f"image {os.path.basename(args.image)}; median and p90 of {rows[0]['passes'] if rows else 0} passes after warm-up.",
-        f"DJL: one `Detector.detect` call (translator included). torchvision: `model([image])`. Versions: {versions()}.",
-        "",
-        "| model | torchvision eager | TorchScript in Python | DJL PyTorch | DJL ONNX Runtime | DJL PyTorch / eager | DJL ONNX Runtime / eager |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for model in sorted(by_model):
-        cells = by_model[model]
-        def fmt(engine):
-            row = cells.get(engine)
-            return f"{row['medianMs']:.0f} ms (p90 {row['p90Ms']:.0f})" if row else "-"
-        def ratio(engine):
-            row, eager = cells.get(engine), cells.get("torchvision eager")
-            return f"{row['medianMs'] / eager['medianMs']:.2f}" if row and eager else "-"
-        lines.append(f"| `{model}` | " + " | ".join(fmt(e) for e in engines) + f" | {ratio('PyTorch')} | {ratio('OnnxRuntime')} |")
-    lines += ["", "First call after load (ms), which warm-up absorbs before a model serves:", "",
-              "| model | " + " | ".join(engines) + " |", "| --- |" + " --- |" * len(engines)]
-    for model in sorted(by_model):
-        lines.append(f"| `{model}` | " + " | ".join(
-            f"{by_model[model][e]['firstMs']:.0f}" if e in by_model[model] else "-" for e in engines) + " |")
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def versions():
-    import torch
-    import torchvision
-    return f"torch {torch.__version__}, torchvision {torchvision.__version__}, DJL 0.36.0 (libtorch 2.7.1, ONNX Runtime 1.21.1)"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("time")
-    t.add_argument("models_dir")
-    t.add_argument("image")
-    t.add_argument("warmup", type=int)
-    t.add_argument("passes", type=int)
-    t.add_argument("threads", type=int)
-    t.add_argument("names", nargs="*")
-    r = sub.add_parser("report")
-    r.add_argument("results")
-    r.add_argument("out")
-    r.add_argument("--image", default="")
-    r.add_argument("--threads", default="")
+    for command in ("time", "ops"):
+        p = sub.add_parser(command)
+        p.add_argument("models_dir")
+        p.add_argument("image")
+        p.add_argument("warmup", type=int)
+        p.add_argument("passes", type=int)
+        p.add_argument("threads", type=int)
+        p.add_argument("names", nargs="*")
     args = parser.parse_args()
-    if args.command == "time":
-        time_torchvision(args)
-    else:
-        report(args)
+    (time_torchvision if args.command == "time" else time_replacement_ops)(args)
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
     }
 
     /** RGB pixels as float32 planes in 0..1, exactly as torchvision's {@code to_tensor}. */
-    static float[] toChw(Image image, NDManager manager) {
+    public static float[] toChw(Image image, NDManager manager) {
         int width = image.getWidth();
         int height = image.getHeight();
         int plane = width * height;

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Times one detection (translator included) per model and engine, after warm-up, and prints
- * one JSON object per line. {@code bin/benchmark-forward} runs it beside torchvision.
+ * one JSON object per line. {@code bin/benchmark} runs it beside torchvision.
  *
  * <p>Arguments: models directory, image, warm-up passes, timed passes, threads, model names (or none for all).
  */
@@ -61,7 +61,7 @@ public final class ForwardBenchmark {
                         detections = result.detections().size();
                     }
                     Arrays.sort(ms);
-                    System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"engine\": \"%s\", \"loadMs\": %.1f, \"firstMs\": %.1f,"
+                    System.out.printf(Locale.ROOT, "{\"kind\": \"forward\", \"model\": \"%s\", \"engine\": \"%s\", \"loadMs\": %.1f, \"firstMs\": %.1f,"
                             + " \"medianMs\": %.1f, \"p90Ms\": %.1f, \"passes\": %d, \"detections\": %d}%n",
                             directory.metadata().name(), engine.djlName(), loadMs, firstMs, percentile(ms, 0.5),
                             percentile(ms, 0.9), passes, detections);
@@ -77,7 +77,7 @@ public final class ForwardBenchmark {
     }
 
     /** Nearest-rank percentile of sorted values. */
-    static double percentile(double[] sorted, double p) {
+    public static double percentile(double[] sorted, double p) {
         int rank = (int) Math.ceil(p * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""The results of bin/benchmark: Markdown, JSON and an SVG chart from its JSON lines (standard library only).
+
+  report.py report RESULTS.jsonl OUT_PREFIX       -> OUT_PREFIX.md, OUT_PREFIX.json, OUT_PREFIX.svg
+  report.py best-engine RESULTS.jsonl MODEL       -> pytorch or onnxruntime, whichever forward was faster
+"""
+import json
+import os
+import sys
+
+TARGET_MODEL = "fasterrcnn_mobilenet_v3_large_320_fpn"
+OVERHEAD_TARGET = 1.10
+ENGINE_TARGET = 0.80
+OPS_TARGET_PERCENT = 5.0
+MEMORY_TARGET_PERCENT = 5.0
+RUNTIMES = ["torchvision eager", "TorchScript in Python", "PyTorch", "OnnxRuntime"]
+DJL = {"PyTorch": "pytorch", "OnnxRuntime": "onnxruntime"}
+COLOURS = {"torchvision eager": "#888888", "TorchScript in Python": "#c9a227", "PyTorch": "#d0542b",
+           "OnnxRuntime": "#2b6cd0"}
+TRIED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tried.md")
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.startswith("{")]
+
+
+def forward_table(rows):
+    table = {}
+    for row in rows:
+        if row["kind"] == "forward":
+            table.setdefault(row["model"], {})[row["engine"]] = row
+    return table
+
+
+def best_engine(forward, model):
+    djl = {engine: forward[model][engine]["medianMs"] for engine in DJL if engine in forward.get(model, {})}
+    return min(djl, key=djl.get) if djl else None
+
+
+def summarise(rows):
+    run = next(row for row in rows if row["kind"] == "run")
+    forward = forward_table(rows)
+    served = {row["model"]: row["engine"] for row in rows if row["kind"] == "served"}
+    http = [row for row in rows if row["kind"] == "http"]
+    ops = [row for row in rows if row["kind"] == "ops"]
+    decode = [row for row in rows if row["kind"] == "decode"]
+    rss = [row for row in rows if row["kind"] == "rss"]
+    targets = []
+
+    overhead = []
+    for row in http:
+        if row["clients"] != 1:
+            continue
+        engine = served.get(row["model"])
+        in_process = forward.get(row["model"], {}).get(engine, {}).get("medianMs")
+        overhead.append({"model": row["model"], "engine": engine, "contentType": row["contentType"],
+                         "endToEndP50Ms": row["p50Ms"], "inProcessForwardP50Ms": in_process,
+                         "serviceInferenceP50Ms": row["serviceInferenceP50Ms"],
+                         "serviceDecodeP50Ms": row["serviceDecodeP50Ms"],
+                         "ratio": round(row["p50Ms"] / in_process, 3) if in_process else None})
+    for row in overhead:
+        if row["model"] == TARGET_MODEL and row["contentType"] == "image/jpeg" and row["ratio"]:
+            targets.append(verdict(f"service overhead, `{TARGET_MODEL}` (end-to-end p50 / in-process forward p50, "
+                                   f"{row['engine']}, JPEG)", row["ratio"], OVERHEAD_TARGET, "{:.3f}"))
+
+    engines = []
+    for model in sorted(forward):
+        eager = forward[model].get("torchvision eager", {}).get("medianMs")
+        best = best_engine(forward, model)
+        if eager and best:
+            ratio = round(forward[model][best]["medianMs"] / eager, 3)
+            engines.append({"model": model, "bestEngine": best, "bestMs": forward[model][best]["medianMs"],
+                            "eagerMs": eager, "ratio": ratio})
+            targets.append(verdict(f"best engine / torchvision eager, `{model}` ({best})", ratio, ENGINE_TARGET,
+                                   "{:.2f}"))
+
+    for row in ops:
+        targets.append(verdict(f"replacement ops' added share of a forward, `{row['model']}`", row["addedPercent"],
+                               OPS_TARGET_PERCENT, "{:.1f} %"))
+
+    memory = None
+    warmed = next((row["rssKb"] for row in rss if row["point"] == "warmed up"), None)
+    soak = [row for row in rss if row["point"] == "soak"]
+    if warmed and soak:
+        last = soak[-1]
+        change = round(100 * (last["rssKb"] - warmed) / warmed, 1)
+        memory = {"warmedUpKb": warmed, "afterKb": last["rssKb"], "requests": last["requests"], "changePercent": change,
+                  "soakFailures": sum(row["failures"] for row in soak)}
+        targets.append(verdict(f"resident memory after {last['requests']} requests vs after warm-up",
+                               abs(change), MEMORY_TARGET_PERCENT, "{:.1f} %"))
+    return {"run": run, "targets": targets, "forward": forward, "served": served, "http": http,
+            "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory}
+
+
+def verdict(what, value, limit, fmt):
+    met = value <= limit
+    distance = "" if met else f"missed by {fmt.format(value - limit)}" + (
+        f" ({100 * (value - limit) / limit:.0f} % over)" if "%" not in fmt else " (points)")
+    return {"target": what, "value": value, "limit": limit, "met": met,
+            "text": f"{fmt.format(value)} (target ≤ {fmt.format(limit)}): " + ("met" if met else distance)}
+
+
+def markdown(summary, chart_name):
+    run = summary["run"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`bin/benchmark --{run['mode']}`, {run['date']}. Machine: {run['cpu']}, {run['cores']} cores, "
+        f"{run['memoryGiB']} GiB, Linux {run['kernel']}; {run['threads']} intra-op threads for every runtime "
+        f"(torch, libtorch, ONNX Runtime), one inter-op thread.",
+        f"Versions: {run['java']}; Python {run['python']}, torch {run['torch']}, torchvision {run['torchvision']}; "
+        f"DJL 0.36.0 with libtorch 2.7.1 and ONNX Runtime 1.21.1. Models: the random-weight test exports "
+        f"(`bin/export-test-models`), whose low score thresholds and 5000-detection cap make NMS far busier than "
+        f"pretrained weights at 0.05 would.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | |",
+        "| --- | --- | --- |",
+    ]
+    for target in summary["targets"]:
+        lines.append(f"| {target['target']} | {target['text'].split(' (target')[0]} | "
+                     f"{'met' if target['met'] else target['text'].split(': ', 1)[1]} (≤ {target['limit']}) |")
+    lines += ["", f"![forward time relative to torchvision eager]({chart_name})", "",
+              "## Forward time in process", "",
+              "Median (p90) of the timed passes after warm-up, one 640x480 image. DJL: one `Detector.detect` call, "
+              "translator included; torchvision: `model([image])`.", "",
+              "| model | " + " | ".join(label(r) for r in RUNTIMES) + " | best DJL / eager |",
+              "| --- |" + " --- |" * (len(RUNTIMES) + 1)]
+    for model in sorted(summary["forward"]):
+        cells = summary["forward"][model]
+        engine = next((e for e in summary["engines"] if e["model"] == model), None)
+        lines.append(f"| `{model}` | " + " | ".join(
+            f"{cells[r]['medianMs']:.0f} ms ({cells[r]['p90Ms']:.0f})" if r in cells else "-" for r in RUNTIMES)
+            + f" | {engine['ratio']:.2f} ({label(engine['bestEngine'])}) |" if engine else " | - |")
+    if summary["http"]:
+        lines += ["", "## Service over HTTP", "",
+                  "`POST /v1/models/{model}/detect` over loopback from `benchmarks/LoadGenerator.java` (Java HTTP client, "
+                  "its own clock), one worker per model, the engine chosen per model from the forward figures above.", "",
+                  "| model | engine | image | clients | requests | p50 | p99 | throughput | service's own inference p50 | failures |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in summary["http"]:
+            lines.append(f"| `{row['model']}` | {label(summary['served'].get(row['model']))} | "
+                         f"{row['contentType'].split('/')[1].upper()} {row['imageBytes'] // 1024} KiB | {row['clients']} | "
+                         f"{row['requests']} | {row['p50Ms']:.1f} ms | {row['p99Ms']:.1f} ms | {row['throughput']:.2f} req/s | "
+                         f"{row['serviceInferenceP50Ms']:.1f} ms | {row['failures']} |")
+        lines += ["", "Service overhead: end-to-end p50 at one client over the in-process forward p50 (DJL, same engine, "
+                  "from the forward table).", "",
+                  "| model | engine | image | end-to-end p50 | in-process forward p50 | ratio | service's decode p50 | service's inference p50 |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in summary["overhead"]:
+            lines.append(f"| `{row['model']}` | {label(row['engine'])} | {row['contentType'].split('/')[1].upper()} | "
+                         f"{row['endToEndP50Ms']:.1f} ms | {fmt_ms(row['inProcessForwardP50Ms'])} | "
+                         f"{row['ratio'] if row['ratio'] else '-'} | {row['serviceDecodeP50Ms']:.1f} ms | "
+                         f"{row['serviceInferenceP50Ms']:.1f} ms |")
+    if summary["decode"]:
+        lines += ["", "## Decoding and conversion", "",
+                  "The service's `ImageDecoder` (header check, decode, RGB, EXIF orientation), then the translator's "
+                  "conversion to a float32 `[3, H, W]` tensor; median (p90).", "",
+                  "| image | size | bytes | decode | conversion |", "| --- | --- | --- | --- | --- |"]
+        for row in summary["decode"]:
+            lines.append(f"| {row['image']} | {row['width']}x{row['height']} | {row['bytes'] // 1024} KiB | "
+                         f"{row['decodeMedianMs']:.2f} ms ({row['decodeP90Ms']:.2f}) | "
+                         f"{row['convertMedianMs']:.2f} ms ({row['convertP90Ms']:.2f}) |")
+    if summary["rss"]:
+        lines += ["", "## Resident memory of the service", "", "| when | requests served | VmRSS | failures |",
+                  "| --- | --- | --- | --- |"]
+        for row in summary["rss"]:
+            lines.append(f"| {row['point']} | {row['requests']} | {row['rssKb'] / 1024:.1f} MiB | {row['failures']} |")
+    if summary["ops"]:
+        lines += ["", "## Replacement ops against torchvision's kernels", "",
+                  "Every NMS, RoIAlign and resize call of one eager forward at the export's thresholds, recorded with its "
+                  "inputs and replayed through torchvision's C++ kernel and through the export's scripted replacement "
+                  "(`pure_ops.py`); the sum per forward, median of the passes.", "",
+                  "| model | threshold | eager forward | NMS calls (largest) | NMS C++ / pure | RoIAlign C++ / pure | "
+                  "resize C++ / pure | added | share of forward |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in summary["ops"]:
+            def pair(op):
+                return f"{row[op]['cppMs']:.1f} / {row[op]['pureMs']:.1f} ms" if op in row else "-"
+            lines.append(f"| `{row['model']}` | {row['scoreThreshold']} | {row['eagerForwardMs']:.0f} ms | "
+                         f"{row['nms']['calls']} ({row['nms']['largestInput']}) | {pair('nms')} | {pair('roi_align')} | "
+                         f"{pair('resize')} | {row['addedMs']:.1f} ms | {row['addedPercent']:.1f} % |")
+    if os.path.exists(TRIED):
+        with open(TRIED) as f:
+            lines += ["", f.read().rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def label(engine):
+    return {"PyTorch": "DJL PyTorch", "OnnxRuntime": "DJL ONNX Runtime"}.get(engine, engine or "-")
+
+
+def fmt_ms(value):
+    return f"{value:.1f} ms" if value else "-"
+
+
+def svg(summary):
+    """Horizontal bars: each runtime's forward median relative to torchvision eager, per model."""
+    models = sorted(summary["forward"])
+    bar, gap, left, width = 14, 16, 300, 420
+    top = 60
+    height = top + len(models) * (len(RUNTIMES) * bar + gap) + 40
+    ratios = [summary["forward"][m][r]["medianMs"] / summary["forward"][m]["torchvision eager"]["medianMs"]
+              for m in models for r in RUNTIMES
+              if r in summary["forward"][m] and "torchvision eager" in summary["forward"][m]]
+    scale = width / max(ratios + [1.5])
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="10" y="20" font-size="15">Forward time relative to torchvision eager (lower is faster); '
+           f'{summary["run"]["cores"]} cores, {summary["run"]["threads"]} threads</text>']
+    for i, runtime in enumerate(RUNTIMES):
+        out.append(f'<rect x="{10 + i * 170}" y="32" width="12" height="12" fill="{COLOURS[runtime]}"/>'
+                   f'<text x="{26 + i * 170}" y="43">{label(runtime)}</text>')
+    y = top
+    for model in models:
+        cells = summary["forward"][model]
+        out.append(f'<text x="{left - 8}" y="{y + 2 * bar + 4}" text-anchor="end">{model}</text>')
+        for runtime in RUNTIMES:
+            if runtime in cells and "torchvision eager" in cells:
+                ratio = cells[runtime]["medianMs"] / cells["torchvision eager"]["medianMs"]
+                out.append(f'<rect x="{left}" y="{y}" width="{ratio * scale:.1f}" height="{bar - 2}" '
+                           f'fill="{COLOURS[runtime]}"/><text x="{left + ratio * scale + 4:.1f}" y="{y + bar - 4}" '
+                           f'font-size="10">{ratio:.2f} ({cells[runtime]["medianMs"]:.0f} ms)</text>')
+            y += bar
+        y += gap
+    for mark, dash in [(1.0, ""), (ENGINE_TARGET, ' stroke-dasharray="4 3"')]:
+        x = left + mark * scale
+        out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{y - gap + 4}" stroke="black"{dash}/>'
+                   f'<text x="{x:.1f}" y="{y + 10}" text-anchor="middle" font-size="10">'
+                   f'{"eager" if mark == 1.0 else "target 0.8"}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    command, results = sys.argv[1], sys.argv[2]
+    rows = load(results)
+    if command == "best-engine":
+        print(DJL.get(best_engine(forward_table(rows), sys.argv[3]), "pytorch"))
+        return 0
+    prefix = sys.argv[3]
+    summary = summarise(rows)
+    summary["raw"] = rows
+    with open(prefix + ".json", "w") as f:
+        json.dump(summary, f, indent=1)
+        f.write("\n")
+    with open(prefix + ".svg", "w") as f:
+        f.write(svg(summary))
+    text = markdown(summary, os.path.basename(prefix) + ".svg")
+    with open(prefix + ".md", "w") as f:
+        f.write(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
