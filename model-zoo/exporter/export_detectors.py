@@ -219,8 +219,10 @@ def step_onnx(args):
             return detections["boxes"], detections["scores"], detections["labels"]
 
     import torchvision.models.detection.transform
+    import torchvision.ops.poolers
     import pure_ops
     torchvision.models.detection.transform._resize_image_and_masks = pure_ops.resize_image_and_masks_for_onnx
+    torchvision.ops.poolers._onnx_merge_levels = pure_ops.merge_levels_for_onnx
 
     # Tracing records the branches its example takes: the example must yield detections.
     example = load_image(os.path.join(work, "references", REFERENCE_IMAGES[0][0] + ".png"))

@@ -74,5 +74,16 @@ class PureResizeTest(unittest.TestCase):
             self.assertTrue(torch.equal(scripted(image, 800.0, 1333.0)[0], expected))
 
 
+class MergeLevelsTest(unittest.TestCase):
+    def test_equals_torchvision_scatter(self):
+        from torchvision.ops.poolers import _onnx_merge_levels
+        generator = torch.Generator().manual_seed(13)
+        for k in [0, 1, 37, 1000]:
+            levels = torch.randint(0, 4, (k,), generator=generator)
+            results = [torch.randn(int((levels == level).sum()), 8, 7, 7, generator=generator) for level in range(4)]
+            self.assertTrue(torch.equal(pure_ops.merge_levels_for_onnx(levels, results),
+                                        _onnx_merge_levels(levels, results)), k)
+
+
 if __name__ == "__main__":
     unittest.main()
