@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
@@ -14,6 +15,7 @@ import ai.djl.translate.DeferredTranslatorFactory;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +58,23 @@ class DetectorTest {
             assertThrows(IllegalArgumentException.class, () -> detector.detect(image,
                     new DetectionOptions(detector.metadata().scoreThreshold() / 2, Set.of(), null)));
         }
+    }
+
+    @Test
+    void handsEngineOptionsToTheEngine() throws Exception {
+        ModelDirectory directory = TestModels.directory(NAME);
+        Image image = ImageFactory.getInstance().fromFile(directory.referencesDirectory().resolve("portrait-400x600.png"));
+        List<Detection> expected;
+        try (Detector plain = Detector.load(directory, LoadOptions.of(InferenceEngine.ONNX_RUNTIME))) {
+            expected = plain.detect(image, DetectionOptions.defaults()).detections();
+        }
+        try (Detector tuned = Detector.load(directory, new LoadOptions(InferenceEngine.ONNX_RUNTIME, Device.cpu(), 0,
+                Map.of("executionMode", "PARALLEL", "intraOpNumThreads", "1")))) {
+            assertEquals(expected, tuned.detect(image, DetectionOptions.defaults()).detections());
+        }
+        // an option the engine reads and refuses shows that options reach it
+        assertThrows(ModelDirectoryException.class, () -> Detector.load(directory, new LoadOptions(
+                InferenceEngine.ONNX_RUNTIME, Device.cpu(), 0, Map.of("optLevel", "NO_SUCH_LEVEL"))));
     }
 
     @Test

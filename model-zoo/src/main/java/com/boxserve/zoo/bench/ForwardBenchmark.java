@@ -1,5 +1,6 @@
 package com.boxserve.zoo.bench;
 
+import ai.djl.Device;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.zoo.DetectionOptions;
@@ -8,13 +9,16 @@ import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
-import ai.djl.Device;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 
 /**
  * Times one detection (translator included) per model and engine, after warm-up, and prints
@@ -24,12 +28,19 @@ import java.util.Map;
  */
 public final class ForwardBenchmark {
 
+    /** Engine options to try, e.g. {@code -Dbench.engineOptions=optLevel=EXTENDED_OPT,executionMode=PARALLEL}. */
+    private static final Map<String, String> EXTRA_OPTIONS = Arrays.stream(
+                    System.getProperty("bench.engineOptions", "").split(","))
+            .filter(option -> option.contains("="))
+            .collect(Collectors.toMap(option -> option.substring(0, option.indexOf('=')),
+                    option -> option.substring(option.indexOf('=') + 1)));
+
     private ForwardBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Path modelsDir = Path.of(args[0]);
-        Image image = ImageFactory.getInstance().fromFile(Path.of(args[1]));
+        Image image = ImageFactory.getInstance().fromImage(intRgb(ImageIO.read(Path.of(args[1]).toFile())));
         int warmup = Integer.parseInt(args[2]);
         int passes = Integer.parseInt(args[3]);
         String threads = args[4];
@@ -43,8 +54,11 @@ public final class ForwardBenchmark {
                 if (directory.metadata().modelFile(engine).isEmpty()) {
                     continue;
                 }
-                Map<String, String> engineOptions = engine == InferenceEngine.ONNX_RUNTIME
-                        ? Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1") : Map.of();
+                Map<String, String> engineOptions = new TreeMap<>(EXTRA_OPTIONS);
+                if (engine == InferenceEngine.ONNX_RUNTIME) {
+                    engineOptions.put("intraOpNumThreads", threads);
+                    engineOptions.put("interOpNumThreads", "1");
+                }
                 long loadStart = System.nanoTime();
                 try (Detector detector = Detector.load(directory, new LoadOptions(engine, Device.cpu(), 0, engineOptions))) {
                     double loadMs = (System.nanoTime() - loadStart) / 1e6;
@@ -68,6 +82,19 @@ public final class ForwardBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The pixels as the service hands them to the translator (packed {@code TYPE_INT_RGB}), so that
+     * this forward is the service's forward: DJL's own image loading keeps the file's layout, whose
+     * conversion to a tensor costs milliseconds more.
+     */
+    private static BufferedImage intRgb(BufferedImage read) {
+        BufferedImage rgb = new BufferedImage(read.getWidth(), read.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = rgb.createGraphics();
+        graphics.drawImage(read, 0, 0, null);
+        graphics.dispose();
+        return rgb;
     }
 
     private static double time(Detector detector, Image image) throws Exception {

@@ -251,7 +251,7 @@ public class DetectorRegistry implements SmartLifecycle {
                 throw new IllegalStateException(path + " holds " + metadata.name() + ", not " + model.name());
             }
             detector = Detector.load(directory, new LoadOptions(model.engine(), model.device(),
-                    properties.maxInputSide(), Map.of()));
+                    properties.maxInputSide(), properties.engineOptions()));
             model.loaded(metadata, detector);
             log.info("{}: loaded on {} {} in {} ms, warming up", model.name(), model.engine().djlName(), model.device(),
                     millisSince(started));

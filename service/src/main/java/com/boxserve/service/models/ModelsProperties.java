@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInputSide shrink images whose long side exceeds this before inference (0: never)
  * @param batchSize dynamic batching: the most same-size images one forward takes (1: off, the CPU default)
  * @param batchWait dynamic batching: how long a worker waits for more images to fill a batch
+ * @param engineOptions DJL engine options for every model, e.g. ONNX Runtime's {@code intraOpNumThreads},
+ *     {@code optLevel} or {@code executionMode}; an engine ignores the others'
  * @param perModel overrides per model name
  */
 @ConfigurationProperties("boxserve.models")
@@ -38,6 +40,7 @@ public record ModelsProperties(
         @DefaultValue("0") int maxInputSide,
         @DefaultValue("1") int batchSize,
         @DefaultValue("5ms") Duration batchWait,
+        @DefaultValue Map<String, String> engineOptions,
         @DefaultValue Map<String, ModelSettings> perModel) {
 
     /**
