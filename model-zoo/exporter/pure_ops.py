@@ -162,7 +162,8 @@ def roi_align(
     count = float(max(sampling_ratio * sampling_ratio, 1))
     # A few RoIs at a time, gathered into one reused buffer: fresh [4, K, PH, PW, C] tensors for a
     # thousand proposals cost more in page faults and memory traffic than the arithmetic on them.
-    chunk = 32
+    # On a GPU the cost is kernel launches, not cache: one chunk there.
+    chunk = max(k, 1) if features.is_cuda else 32
     pooled = torch.zeros([k, pooled_h, pooled_w, channels], dtype=dtype, device=device)
     buffer = torch.empty([4 * min(chunk, k) * pooled_h * pooled_w, channels], dtype=dtype, device=device)
     for first in range(0, k, chunk):
