@@ -55,7 +55,7 @@ class ReportTest(unittest.TestCase):
         overhead, = starting("service overhead")
         self.assertAlmostEqual(80.5 / 70.0, overhead["value"], places=3)  # the JPEG row, over the served engine
         self.assertFalse(overhead["met"])
-        self.assertIn("missed by 0.050", overhead["text"])
+        self.assertIn("missed by 0.050", overhead["outcome"])
         self.assertEqual([(0.7, True), (0.9, False)], [(t["value"], t["met"]) for t in starting("best engine")])
         ops, = starting("replacement ops")
         self.assertEqual((6.0, False), (ops["value"], ops["met"]))

@@ -82,6 +82,7 @@ def main():
 
 def time_batches(forward, batch, seconds, device):
     import torch
+    from benchmark_torchvision import percentile
     with torch.no_grad():
         for _ in range(3):
             forward(batch)
@@ -97,8 +98,7 @@ def time_batches(forward, batch, seconds, device):
     latencies.sort()
     return {"batchSize": len(batch), "batches": len(latencies),
             "imagesPerSecond": round(len(batch) * len(latencies) / elapsed, 2),
-            "batchMedianMs": round(latencies[len(latencies) // 2], 2),
-            "batchP90Ms": round(latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))], 2)}
+            "batchMedianMs": round(percentile(latencies, 0.5), 2), "batchP90Ms": round(percentile(latencies, 0.9), 2)}
 
 
 def batch_parity(scripted, images):
