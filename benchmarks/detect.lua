@@ -1,7 +1,20 @@
 -- wrk script for bin/benchmark: POSTs one image to a detect URL and prints one JSON line with
--- end-to-end latency p50/p99 and throughput as wrk measured them, and the service's own
--- decode/inference/total milliseconds read from the responses.
+-- end-to-end latency p50/p99 and throughput as wrk measured them, the service's own
+-- decode/inference/total milliseconds read from the responses, and, for overload, the answers
+-- by status with the latency of the served (200) and the refused (503) ones apart.
 --   wrk -c N -t N -d 20s --timeout 120s -s benchmarks/detect.lua URL -- IMAGE CONTENT_TYPE MODEL N
+-- One connection a thread (-c N -t N): each thread's clock times its one request in flight.
+
+local ffi = require("ffi")
+ffi.cdef [[
+   typedef struct { long tv_sec; long tv_nsec; } boxserve_timespec;
+   int clock_gettime(int clock, boxserve_timespec *time);
+]]
+local clock = ffi.new("boxserve_timespec")
+local function now_ms()
+   ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
+   return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
 
 local threads = {}
 
@@ -19,14 +32,29 @@ function init(args)
    wrk.headers["Content-Type"] = content_type
    wrk.headers["Accept"] = "application/json"
    decode, inference, total = {}, {}, {}
-   failures = 0
+   served_ms, refused_ms = {}, {}
+   failures, refused, others = 0, 0, 0
+   request_body = wrk.format()
+end
+
+function request()
+   sent_at = now_ms()
+   return request_body
 end
 
 function response(status, headers, body)
+   local elapsed = now_ms() - sent_at
+   if status == 503 then
+      refused = refused + 1
+      refused_ms[#refused_ms + 1] = elapsed
+   elseif status ~= 200 then
+      others = others + 1
+   end
    if status ~= 200 then
       failures = failures + 1
       return
    end
+   served_ms[#served_ms + 1] = elapsed
    for name, values in pairs({ decode = decode, inference = inference, total = total }) do
       local value = body:match('"' .. name .. 'Ms":([%d%.]+)')
       if value then
@@ -35,17 +63,22 @@ function response(status, headers, body)
    end
 end
 
-local function median(values)
+-- nearest rank, as the report's percentiles
+local function percentile(values, p)
    if #values == 0 then
       return "null"
    end
    table.sort(values)
-   return string.format("%.2f", values[math.ceil(#values / 2)])
+   return string.format("%.2f", values[math.max(1, math.ceil(#values * p / 100))])
+end
+
+local function median(values)
+   return percentile(values, 50)
 end
 
 function done(summary, latency, requests)
-   local all = { decode = {}, inference = {}, total = {} }
-   local failed, first = 0, threads[1]
+   local all = { decode = {}, inference = {}, total = {}, served_ms = {}, refused_ms = {} }
+   local failed, refused, others, first = 0, 0, 0, threads[1]
    for _, thread in ipairs(threads) do
       for name, values in pairs(all) do
          for _, value in ipairs(thread:get(name)) do
@@ -53,14 +86,22 @@ function done(summary, latency, requests)
          end
       end
       failed = failed + thread:get("failures")
+      refused = refused + thread:get("refused")
+      others = others + thread:get("others")
    end
    local errors = summary.errors
-   failed = failed + errors.connect + errors.read + errors.write + errors.timeout
+   local socket_errors = errors.connect + errors.read + errors.write + errors.timeout
+   failed = failed + socket_errors
+   local seconds = summary.duration / 1e6
    io.write(string.format('{"kind": "http", "client": "wrk", "model": "%s", "contentType": "%s", "imageBytes": %d, '
       .. '"clients": %d, "requests": %d, "p50Ms": %.2f, "p99Ms": %.2f, "throughput": %.3f, '
-      .. '"serviceInferenceP50Ms": %s, "serviceDecodeP50Ms": %s, "serviceTotalP50Ms": %s, "failures": %d}\n',
+      .. '"serviceInferenceP50Ms": %s, "serviceDecodeP50Ms": %s, "serviceTotalP50Ms": %s, "failures": %d, '
+      .. '"served": %d, "refused": %d, "otherStatuses": %d, "socketErrors": %d, "servedPerSecond": %.3f, '
+      .. '"servedP50Ms": %s, "servedP99Ms": %s, "refusedP50Ms": %s, "refusedP99Ms": %s}\n',
       first:get("model"), first:get("content_type"), first:get("image_bytes"), first:get("clients"),
       summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-      summary.requests / (summary.duration / 1e6), median(all.inference), median(all.decode), median(all.total),
-      failed))
+      summary.requests / seconds, median(all.inference), median(all.decode), median(all.total),
+      failed, #all.served_ms, refused, others, socket_errors, #all.served_ms / seconds,
+      percentile(all.served_ms, 50), percentile(all.served_ms, 99), percentile(all.refused_ms, 50),
+      percentile(all.refused_ms, 99)))
 end

@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -14,6 +15,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,6 +140,37 @@ public final class Detector implements AutoCloseable {
             }
             return results;
         }
+    }
+
+    /**
+     * Whether two inputs may share one {@link #detectBatch} forward: only images of one size do,
+     * since torchvision pads a batch to its largest image.
+     */
+    public static boolean canShareBatch(DetectionInput a, DetectionInput b) {
+        return a.image().getWidth() == b.image().getWidth() && a.image().getHeight() == b.image().getHeight();
+    }
+
+    /**
+     * Runs {@code passes} forwards on a synthetic photo-like image, so that the first request does
+     * not pay for the engine's first-run work (allocations, kernel choices, graph optimisation).
+     */
+    public void warmUp(int passes) throws TranslateException {
+        Image image = warmUpImage();
+        for (int i = 0; i < passes; i++) {
+            detect(image, DetectionOptions.defaults());
+        }
+    }
+
+    /** A gradient with blocks: warm-up must walk the detector's real code paths, boxes and all. */
+    private static Image warmUpImage() {
+        BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 480; y++) {
+            for (int x = 0; x < 640; x++) {
+                int block = ((x / 80) + (y / 60)) % 2 == 0 ? 60 : 0;
+                image.setRGB(x, y, ((x * 255 / 640) << 16) | ((y * 255 / 480) << 8) | (120 + block));
+            }
+        }
+        return ImageFactory.getInstance().fromImage(image);
     }
 
     /** A Predictor of one's own, for a caller that keeps one per worker thread; the caller closes it. */

@@ -1,6 +1,7 @@
 package com.boxserve.zoo;
 
 import ai.djl.Device;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,6 +16,21 @@ public record LoadOptions(InferenceEngine engine, Device device, int maxInputSid
 
     public LoadOptions {
         engineOptions = Map.copyOf(engineOptions);
+    }
+
+    /** {@code cpu}, or {@code gpu} / {@code gpuN} for GPU n (case and spaces aside). */
+    public static Device parseDevice(String value) {
+        String device = value.trim().toLowerCase(Locale.ROOT);
+        if (device.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (device.matches("gpu\\d{1,4}")) {
+            return Device.gpu(Integer.parseInt(device.substring(3)));
+        }
+        if (device.equals("gpu")) {
+            return Device.gpu(0);
+        }
+        throw new IllegalArgumentException("unknown device '" + value + "': use cpu or gpuN");
     }
 
     public static LoadOptions of(InferenceEngine engine) {

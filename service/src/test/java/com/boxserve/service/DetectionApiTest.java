@@ -32,6 +32,16 @@ import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import com.boxserve.service.models.DetectorRegistry;
+import com.boxserve.service.models.ServedModel;
+import com.boxserve.service.workload.QueueFullException;
+import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.zoo.DetectionInput;
+import com.boxserve.zoo.DetectionResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Socket;
+import java.util.Map;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,6 +58,10 @@ class DetectionApiTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    DetectorRegistry registry;
+    @Autowired
+    MeterRegistry meters;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
@@ -282,6 +296,132 @@ class DetectionApiTest {
         assertTrue(metrics.contains("outcome=\"success\""));
         assertEquals(404, get("/actuator/env").statusCode(), "only health, info and prometheus are exposed");
         assertEquals(200, get("/v3/api-docs").statusCode());
+    }
+
+    @Test
+    void aFullModelRefusesAtTheDoorWithoutReadingOrDecodingTheBody() throws Exception {
+        assertEquals(200, post(DETECT, "image/png", image("photo.png")).statusCode());
+        double decodes = count("boxserve.detect.decode");
+        List<WorkerPool<DetectionInput, DetectionResult>.Admission> held = holdEveryPlace();
+        try {
+            HttpResponse<byte[]> raw = post(DETECT, "image/jpeg", image("photo.jpg"));
+            assertProblem(raw, 503);
+            assertEquals("urn:boxserve:problem:overloaded", json(raw).path("type").asText());
+            assertTrue(Integer.parseInt(raw.headers().firstValue("Retry-After").orElse("0")) >= 1, "Retry-After in seconds");
+            assertProblem(postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png"))), 503);
+            // a body that never comes: the answer cannot wait for it
+            String answer = rawExchange("POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                    + "Content-Length: 500000\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+            assertEquals(decodes, count("boxserve.detect.decode"), "nothing refused was decoded");
+        } finally {
+            held.forEach(WorkerPool.Admission::close);
+        }
+        assertEquals(200, post(DETECT, "image/jpeg", image("photo.jpg")).statusCode(), "admitted once a place is free");
+        assertEquals(decodes + 1, count("boxserve.detect.decode"));
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        String answer = rawExchange("POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                + "Content-Length: 31457280\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        assertTrue(answer.contains("application/problem+json") && answer.contains("image-too-large"), answer);
+    }
+
+    @Test
+    void theRequestCountersEqualAKnownMixOfRequests() throws Exception {
+        Map<String, Double> before = requestCounts();
+        post(DETECT, "image/jpeg", image("photo.jpg"));                                  // success
+        post(DETECT, "image/png", image("photo.png"));                                   // success
+        postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png")));          // success, two images
+        post(DETECT + "?threshold=-3", "image/png", image("photo.png"));                 // rejected: a bad parameter
+        post(DETECT, "image/jpeg", image("truncated.jpg"));                              // rejected: a damaged image
+        postMultipart(DETECT, List.of());                                                // rejected: no image part
+        post("/v1/models/no_such_model/detect", "image/png", image("photo.png"));        // rejected, model unknown
+        post("/v1/models/" + TestModels.BROKEN + "/detect", "image/png", image("photo.png")); // unavailable: FAILED
+        List<WorkerPool<DetectionInput, DetectionResult>.Admission> held = holdEveryPlace();
+        try {
+            post(DETECT, "image/png", image("photo.png"));                               // overloaded
+        } finally {
+            held.forEach(WorkerPool.Admission::close);
+        }
+        post("/v1/training/examples/autograd", "application/json", new byte[0]);          // training success
+        post("/v1/autograd/derivative", "application/json", "{\"expression\": \"x +\", \"x\": [1]}".getBytes()); // rejected
+        post("/v1/tensors/pool", "application/json", "{\"input\": [[1, 2], [3, 4]], \"kernel\": [2]}".getBytes()); // success
+
+        Map<String, Double> after = requestCounts();
+        Map<String, Double> counted = new java.util.TreeMap<>();
+        after.forEach((key, value) -> {
+            double delta = value - before.getOrDefault(key, 0.0);
+            if (delta != 0) {
+                counted.put(key, delta);
+            }
+        });
+        Map<String, Double> expected = new java.util.TreeMap<>(Map.of(
+                "detect " + TestModels.FAST + " success", 3.0,
+                "detect " + TestModels.FAST + " rejected", 3.0,
+                "detect unknown rejected", 1.0,
+                "detect " + TestModels.BROKEN + " unavailable", 1.0,
+                "detect " + TestModels.FAST + " overloaded", 1.0,
+                "training derivative success", 1.0,
+                "training derivative rejected", 1.0,
+                "training pool success", 1.0,
+                "images " + TestModels.FAST, 4.0));
+        assertEquals(expected, counted);
+    }
+
+    /** Takes every place in the fast model's pool, as requests being decoded or queued would. */
+    private List<WorkerPool<DetectionInput, DetectionResult>.Admission> holdEveryPlace() {
+        List<WorkerPool<DetectionInput, DetectionResult>.Admission> held = new ArrayList<>();
+        ServedModel model = registry.get(TestModels.FAST);
+        try {
+            while (held.size() < 10) {
+                held.add(model.admit());
+            }
+        } catch (QueueFullException full) {
+            return held;
+        }
+        throw new AssertionError("ten places in a pool of one worker and a queue of two");
+    }
+
+    /** Every request and image counter, by what it counts: "detect MODEL OUTCOME", "training KIND OUTCOME", "images MODEL". */
+    private Map<String, Double> requestCounts() {
+        Map<String, Double> counts = new java.util.HashMap<>();
+        meters.find("boxserve.detect.requests").counters().forEach(c -> counts.merge(
+                "detect " + c.getId().getTag("model") + " " + c.getId().getTag("outcome"), c.count(), Double::sum));
+        meters.find("boxserve.training.requests").counters().forEach(c -> counts.merge(
+                "training " + c.getId().getTag("kind") + " " + c.getId().getTag("outcome"), c.count(), Double::sum));
+        meters.find("boxserve.detect.images").counters().forEach(c -> counts.merge(
+                "images " + c.getId().getTag("model"), c.count(), Double::sum));
+        return counts;
+    }
+
+    private double count(String timer) {
+        io.micrometer.core.instrument.Timer found = meters.find(timer).tag("model", TestModels.FAST).timer();
+        return found == null ? 0 : found.count();
+    }
+
+    /** Sends raw bytes (headers the HTTP client would not send as they are) and reads the answer, 5 s at most. */
+    private String rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                    if (answer.toString(StandardCharsets.ISO_8859_1).contains("}")) {
+                        break; // the problem body is in
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // whatever came within the time is the answer
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -23,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -32,7 +33,8 @@ import org.springframework.web.multipart.MultipartFile;
 /**
  * {@code POST /v1/models/{name}/detect}: an image as the raw body, or one or more as multipart
  * parts named {@code image}. JSON by default; {@code Accept: image/png} or {@code image/jpeg}
- * returns the image with the detections drawn on it.
+ * returns the image with the detections drawn on it. The request was admitted at the door
+ * ({@link DetectionAdmissionFilter}) before its body was read.
  */
 @RestController
 @Tag(name = "detection", description = "Objects in images: boxes, COCO labels, scores")
@@ -55,7 +57,8 @@ public class DetectionController {
     @PostMapping(path = PATH, consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE},
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
     @Operation(summary = "Detect objects in one image sent as the request body")
-    public ResponseEntity<?> detectBody(@PathVariable String name, InputStream body,
+    public ResponseEntity<?> detectBody(@PathVariable String name,
+            @Parameter(hidden = true) @RequestAttribute(DetectionCall.ATTRIBUTE) DetectionCall call, InputStream body,
             @Parameter(description = "keep detections scoring at least this (not below the model's floor)")
             @RequestParam(required = false) Float threshold,
             @Parameter(description = "COCO category names or ids, comma-separated")
@@ -64,13 +67,15 @@ public class DetectionController {
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         byte[] bytes = readLimited(body);
         DetectionOptions options = options(threshold, classes, maxDetections);
-        return respond(detections.detect(name, List.of(bytes), options), accept);
+        return respond(detections.detect(call, List.of(bytes), options), accept);
     }
 
     @PostMapping(path = PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
     @Operation(summary = "Detect objects in one or more images sent as multipart parts named 'image'")
-    public ResponseEntity<?> detectParts(@PathVariable String name, @RequestPart("image") List<MultipartFile> images,
+    public ResponseEntity<?> detectParts(@PathVariable String name,
+            @Parameter(hidden = true) @RequestAttribute(DetectionCall.ATTRIBUTE) DetectionCall call,
+            @RequestPart("image") List<MultipartFile> images,
             @RequestParam(required = false) Float threshold,
             @RequestParam(required = false) List<String> classes,
             @RequestParam(required = false) Integer maxDetections,
@@ -84,7 +89,7 @@ public class DetectionController {
             bytes.add(image.getBytes());
         }
         DetectionOptions options = options(threshold, classes, maxDetections);
-        List<Detected> answers = detections.detect(name, bytes, options);
+        List<Detected> answers = detections.detect(call, bytes, options);
         if (answers.size() == 1) {
             return respond(answers, accept);
         }

@@ -1,79 +1,104 @@
 package com.boxserve.service.detection;
 
-import com.boxserve.service.web.InvalidRequestException;
+import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.ModelsProperties;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.models.UnknownModelException;
-import com.boxserve.service.workload.DeadlineExceededException;
-import com.boxserve.service.workload.PoolClosedException;
-import com.boxserve.service.workload.QueueFullException;
+import com.boxserve.service.web.InvalidRequestException;
 import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.service.workload.WorkloadException;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.DetectionResult;
 import com.boxserve.zoo.DetectorMetadata;
-import ai.djl.modality.cv.ImageFactory;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Service;
 
 /**
- * The inference path: resolve the model, check the options, decode, queue, wait within the
- * deadline, and measure every step. Free of HTTP: the controller turns results and exceptions
- * into responses.
+ * The inference path, in three steps: {@link #admit} at the door (before the body is read),
+ * {@link #detect} once the body is in (decode, then one workload call per image), and
+ * {@link #finish} when the answer has been written. Every request is counted once, by outcome.
+ * Free of HTTP: the web layer turns results and exceptions into responses.
  */
 @Service
 public class DetectionService {
 
     private final DetectorRegistry registry;
     private final ImageDecoder decoder;
-    private final Duration timeout;
-    private final MeterRegistry meters;
+    private final ModelsProperties models;
+    private final ImageProperties limits;
+    private final DetectionMetrics metrics;
 
-    public DetectionService(DetectorRegistry registry, ImageDecoder decoder, ModelsProperties models, MeterRegistry meters) {
+    DetectionService(DetectorRegistry registry, ImageDecoder decoder, ModelsProperties models, ImageProperties limits,
+            DetectionMetrics metrics) {
         this.registry = registry;
         this.decoder = decoder;
-        this.timeout = models.requestTimeout();
-        this.meters = meters;
+        this.models = models;
+        this.limits = limits;
+        this.metrics = metrics;
     }
 
-    /** Detects objects in each image, in order. All images are decoded before any is queued. */
-    public List<Detected> detect(String modelName, List<byte[]> images, DetectionOptions options) {
+    /**
+     * A place for one request in the model's pool, or the refusal, made before any of its work:
+     * an unknown model (404), a body declared over the byte limit (413), a model not ready or
+     * every place taken (503). A refusal is counted here.
+     *
+     * @param declaredBytes the body's declared length; -1 when it is not declared (or is multipart,
+     *     whose limits apply to each part)
+     */
+    public DetectionCall admit(String modelName, long declaredBytes) {
         long started = System.nanoTime();
         ServedModel model = null;
         try {
             model = registry.get(modelName);
-            WorkerPool<DetectionInput, DetectionResult> pool = model.pool();
-            DetectorMetadata metadata = model.metadata().orElseThrow(() -> new IllegalStateException("no metadata"));
-            validate(options, metadata);
+            long max = limits.maxBytes().toBytes();
+            if (declaredBytes > max) {
+                throw new ImageTooLargeException("the body declares " + declaredBytes + " bytes; the limit is " + max);
+            }
+            return new DetectionCall(model, model.admit(), started, Instant.now().plus(models.requestTimeout()));
+        } catch (RuntimeException e) {
+            metrics.request(model, outcome(e), System.nanoTime() - started);
+            throw e;
+        }
+    }
+
+    /** Detects objects in each image, in order. All images are decoded before any is queued. */
+    public List<Detected> detect(DetectionCall call, List<byte[]> images, DetectionOptions options) {
+        ServedModel model = call.model();
+        try {
+            validate(options, model.metadata().orElseThrow(() -> new IllegalStateException("no metadata")));
             List<DecodedImage> decoded = new ArrayList<>();
             for (byte[] bytes : images) {
                 DecodedImage image = decoder.decode(bytes);
-                timer("boxserve.detect.decode", "decoding and converting one image", model)
-                        .record(image.decodeNanos(), TimeUnit.NANOSECONDS);
+                metrics.decoded(model, image);
                 decoded.add(image);
             }
-            List<Detected> answers = infer(model, pool, decoded, options, started);
-            for (Detected answer : answers) {
-                record(model, "success", answer);
+            List<Detected> answers = new ArrayList<>();
+            // one image at a time, in the request's one place: its images come back in order
+            for (DecodedImage image : decoded) {
+                WorkerPool.Outcome<DetectionResult> outcome = call.admission().call(
+                        new DetectionInput(ImageFactory.getInstance().fromImage(image.pixels()), options), call.deadline());
+                answers.add(new Detected(model, image, outcome.output(), outcome.queueNanos(), outcome.inferenceNanos(),
+                        System.nanoTime() - call.startedNanos(), outcome.batchSize()));
             }
+            answers.forEach(metrics::detected);
+            call.ended("success");
             return answers;
         } catch (RuntimeException e) {
-            count(modelName, model, outcome(e), System.nanoTime() - started);
+            call.ended(outcome(e));
             throw e;
         }
+    }
+
+    /** Gives the request's place back and counts it; {@code status} tells how a request that never reached detection ended. */
+    public void finish(DetectionCall call, int status) {
+        call.admission().close();
+        metrics.request(call.model(), call.outcome().orElse(status >= 500 ? "error" : "rejected"),
+                System.nanoTime() - call.startedNanos());
     }
 
     private static void validate(DetectionOptions options, DetectorMetadata metadata) {
@@ -84,90 +109,15 @@ public class DetectionService {
         }
     }
 
-    private List<Detected> infer(ServedModel model, WorkerPool<DetectionInput, DetectionResult> pool,
-            List<DecodedImage> images, DetectionOptions options, long started) {
-        Instant deadline = Instant.now().plus(timeout);
-        CompletableFuture<WorkerPool.Outcome<DetectionResult>> pending = null;
-        try {
-            // one image of a request at a time: a request takes one place in the queue, however
-            // many images it carries, and its images come back in order
-            List<Detected> answers = new ArrayList<>();
-            for (DecodedImage image : images) {
-                pending = pool.submit(new DetectionInput(ImageFactory.getInstance().fromImage(image.pixels()), options),
-                        deadline);
-                long left = Duration.between(Instant.now(), deadline).toNanos();
-                WorkerPool.Outcome<DetectionResult> outcome = pending.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-                answers.add(new Detected(model, image, outcome.output(), outcome.queueNanos(),
-                        outcome.inferenceNanos(), System.nanoTime() - started, outcome.batchSize()));
-            }
-            return answers;
-        } catch (TimeoutException e) {
-            throw new DeadlineExceededException(model.name(), Duration.ofNanos(System.nanoTime() - started));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PoolClosedException(model.name());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new InferenceFailedException(model.name(), e.getCause());
-        } finally {
-            // a caller that gives up takes its queued work with it
-            if (pending != null) {
-                pending.cancel(false);
-            }
-        }
-    }
-
-    private void record(ServedModel model, String outcome, Detected answer) {
-        timer("boxserve.detect.queue", "waiting for a worker", model).record(answer.queueNanos(), TimeUnit.NANOSECONDS);
-        timer("boxserve.detect.inference", "one forward, translator included", model)
-                .record(answer.inferenceNanos(), TimeUnit.NANOSECONDS);
-        DistributionSummary.builder("boxserve.detect.detections")
-                .description("detections returned per image")
-                .tags("model", model.name(), "engine", model.engine().djlName())
-                .register(meters)
-                .record(answer.result().detections().size());
-        count(model.name(), model, outcome, answer.totalNanos());
-    }
-
-    private void count(String modelName, ServedModel model, String outcome, long totalNanos) {
-        // an unknown model name is not used as a tag: that would let clients create meters at will
-        String name = model == null ? "unknown" : modelName;
-        String engine = model == null ? "none" : model.engine().djlName();
-        Counter.builder("boxserve.detect.requests")
-                .description("detect requests by outcome (one per image)")
-                .tags("model", name, "engine", engine, "outcome", outcome)
-                .register(meters)
-                .increment();
-        Timer.builder("boxserve.detect.request")
-                .description("a detect request from start to answer")
-                .tags("model", name, "engine", engine, "outcome", outcome)
-                .publishPercentileHistogram()
-                .register(meters)
-                .record(totalNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private Timer timer(String name, String description, ServedModel model) {
-        return Timer.builder(name)
-                .description(description)
-                .tags("model", model.name(), "engine", model.engine().djlName())
-                .publishPercentileHistogram()
-                .register(meters);
-    }
-
     private static String outcome(RuntimeException e) {
-        if (e instanceof QueueFullException) {
-            return "overloaded";
+        if (e instanceof WorkloadException failure) {
+            return failure.failure().label();
         }
-        if (e instanceof DeadlineExceededException) {
-            return "timeout";
-        }
-        if (e instanceof ModelNotReadyException || e instanceof PoolClosedException) {
+        if (e instanceof ModelNotReadyException) {
             return "unavailable";
         }
-        if (e instanceof UnknownModelException || e instanceof InvalidRequestException
-                || e instanceof ImageTooLargeException || e instanceof UnsupportedImageException) {
+        if (e instanceof ImageTooLargeException || e instanceof UnsupportedImageException
+                || e instanceof InvalidRequestException || e instanceof UnknownModelException) {
             return "rejected";
         }
         return "error";

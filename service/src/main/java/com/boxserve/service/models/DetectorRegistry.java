@@ -1,20 +1,12 @@
 package com.boxserve.service.models;
 
-import ai.djl.Device;
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
-import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.DetectorMetadata;
 import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +40,8 @@ public class DetectorRegistry implements SmartLifecycle {
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
     private final ModelsProperties properties;
-    private final MeterRegistry meters;
+    private final ModelGauges gauges;
     private final Map<String, ServedModel> models = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "model-loader");
         thread.setDaemon(true);
@@ -60,9 +49,9 @@ public class DetectorRegistry implements SmartLifecycle {
     });
     private volatile boolean running;
 
-    public DetectorRegistry(ModelsProperties properties, MeterRegistry meters) {
+    DetectorRegistry(ModelsProperties properties, ModelGauges gauges) {
         this.properties = properties;
-        this.meters = meters;
+        this.gauges = gauges;
     }
 
     @Override
@@ -131,10 +120,7 @@ public class DetectorRegistry implements SmartLifecycle {
         loader.submit(() -> {
             model.unload(DRAIN);
             if (models.remove(name, model)) {
-                List<Meter> meters = gauges.remove(name);
-                if (meters != null) {
-                    meters.forEach(this.meters::remove);
-                }
+                gauges.forget(name);
             }
             log.info("{}: unloaded", name);
         });
@@ -143,7 +129,7 @@ public class DetectorRegistry implements SmartLifecycle {
 
     private void put(ServedModel model) {
         models.put(model.name(), model);
-        registerGauges(model);
+        gauges.follow(model, () -> models.get(model.name()));
     }
 
     /** Drains and frees a model that another has replaced, off the caller's thread. */
@@ -221,22 +207,11 @@ public class DetectorRegistry implements SmartLifecycle {
             if (settings.batchSize() > 1 && engine != InferenceEngine.PYTORCH) {
                 throw new IllegalArgumentException("dynamic batching needs the pytorch engine, not " + settings.engine());
             }
-            return new ServedModel(name, engine, device(settings.device()), settings.workers(), settings.queueCapacity(),
+            return new ServedModel(name, engine, LoadOptions.parseDevice(settings.device()), settings.workers(), settings.queueCapacity(),
                     settings.batchSize(), settings.batchWait());
         } catch (IllegalArgumentException e) {
             return ServedModel.failed(name, e.getMessage());
         }
-    }
-
-    private static Device device(String value) {
-        String device = value.trim().toLowerCase(Locale.ROOT);
-        if (device.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (device.matches("gpu\\d*")) {
-            return Device.gpu(device.length() == 3 ? 0 : Integer.parseInt(device.substring(3)));
-        }
-        throw new IllegalArgumentException("unknown device '" + value + "': use cpu or gpuN");
     }
 
     private void load(ServedModel model) {
@@ -255,14 +230,10 @@ public class DetectorRegistry implements SmartLifecycle {
             model.loaded(metadata, detector);
             log.info("{}: loaded on {} {} in {} ms, warming up", model.name(), model.engine().djlName(), model.device(),
                     millisSince(started));
-            Image warmup = warmupImage();
-            for (int i = 0; i < properties.warmupPasses(); i++) {
-                detector.detect(warmup, DetectionOptions.defaults());
-            }
+            detector.warmUp(properties.warmupPasses());
             Detector loaded = detector;
-            // only images of one size share a forward: torchvision pads a batch to its largest image
             WorkerPool.Batching<DetectionInput> batching = new WorkerPool.Batching<>(model.batchSize(), model.batchWait(),
-                    (a, b) -> a.image().getWidth() == b.image().getWidth() && a.image().getHeight() == b.image().getHeight());
+                    Detector::canShareBatch);
             model.ready(new WorkerPool<>(model.name(), model.workers(), model.queueCapacity(),
                     () -> new PredictorRunner(loaded, loaded.newPredictor()), batching));
             log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
@@ -275,50 +246,6 @@ public class DetectorRegistry implements SmartLifecycle {
                 detector.close();
             }
         }
-    }
-
-    /** A photo-like gradient: warm-up must walk the detector's real code paths, boxes and all. */
-    private static Image warmupImage() {
-        BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 480; y++) {
-            for (int x = 0; x < 640; x++) {
-                int block = ((x / 80) + (y / 60)) % 2 == 0 ? 60 : 0;
-                image.setRGB(x, y, ((x * 255 / 640) << 16) | ((y * 255 / 480) << 8) | (120 + block));
-            }
-        }
-        return ImageFactory.getInstance().fromImage(image);
-    }
-
-    /** Gauges follow the model now served under a name, whichever object that is after reloads. */
-    private void registerGauges(ServedModel model) {
-        List<Meter> previous = gauges.remove(model.name());
-        if (previous != null) {
-            previous.forEach(meters::remove);
-        }
-        String name = model.name();
-        String engine = model.engine().djlName();
-        List<Meter> registered = new ArrayList<>();
-        for (ModelStatus status : ModelStatus.values()) {
-            registered.add(Gauge.builder("boxserve.model.status", this, r -> r.statusOf(name) == status ? 1 : 0)
-                    .description("1 for the model's current status")
-                    .tags("model", name, "engine", engine, "status", status.name())
-                    .register(meters));
-        }
-        registered.add(Gauge.builder("boxserve.queue.depth", this, r -> r.queueDepthOf(name))
-                .description("requests waiting for a worker")
-                .tags("model", name, "engine", engine)
-                .register(meters));
-        gauges.put(name, registered);
-    }
-
-    private ModelStatus statusOf(String name) {
-        ServedModel model = models.get(name);
-        return model == null ? null : model.status();
-    }
-
-    private int queueDepthOf(String name) {
-        ServedModel model = models.get(name);
-        return model == null ? 0 : model.queueDepth();
     }
 
     private static long millisSince(long nanos) {

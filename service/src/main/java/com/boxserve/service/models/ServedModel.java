@@ -95,13 +95,22 @@ public final class ServedModel {
         return current == null ? 0 : current.queueDepth();
     }
 
-    /** The worker pool of a READY model; otherwise a {@link ModelNotReadyException} saying why. */
-    public WorkerPool<DetectionInput, DetectionResult> pool() {
+    /** Requests holding a place in the pool: queued, running, or still being decoded. */
+    public int admitted() {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        return current == null ? 0 : current.admitted();
+    }
+
+    /**
+     * A place in a READY model's pool; otherwise a {@link ModelNotReadyException} saying why, or
+     * the pool's refusal when every place is taken.
+     */
+    public WorkerPool<DetectionInput, DetectionResult>.Admission admit() {
         WorkerPool<DetectionInput, DetectionResult> current = pool;
         if (status != ModelStatus.READY || current == null) {
             throw new ModelNotReadyException(this);
         }
-        return current;
+        return current.admit();
     }
 
     void loaded(DetectorMetadata metadata, Detector detector) {
@@ -124,10 +133,6 @@ public final class ServedModel {
         this.status = ModelStatus.FAILED;
     }
 
-    Detector detector() {
-        return detector;
-    }
-
     /** A reload in progress: the model that takes over once it is READY. */
     public Optional<ServedModel> replacement() {
         return Optional.ofNullable(replacement);
@@ -142,7 +147,10 @@ public final class ServedModel {
         this.status = ModelStatus.UNLOADING;
     }
 
-    /** Drains the queue, then frees the pool and detector; the model answers 503 from then on. */
+    /**
+     * Drains the queue, then frees the pool and detector; the model answers 503 from then on. The
+     * pool's close returns only once no forward is running, so the detector is never closed under one.
+     */
     void unload(Duration drain) {
         status = status == ModelStatus.FAILED ? ModelStatus.FAILED : ModelStatus.UNLOADING;
         WorkerPool<DetectionInput, DetectionResult> current = pool;

@@ -3,9 +3,9 @@ package com.boxserve.service.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.boxserve.service.web.InvalidRequestException;
-import com.boxserve.service.workload.DeadlineExceededException;
-import com.boxserve.service.workload.QueueFullException;
+import com.boxserve.service.workload.RunFailedException;
 import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.service.workload.WorkloadException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,15 +15,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
  * Checks training requests and runs them on their own small bounded worker pool, so a queue of
- * long regressions can never take a detection worker; a full pool answers 503.
+ * long regressions can never take a detection worker; a full pool answers 503. Every request is
+ * counted by outcome, refused ones included.
  */
 @Service
 public class TrainingService {
@@ -64,6 +63,10 @@ public class TrainingService {
     }
 
     public DerivativeResult derivative(String expression, List<Double> points) {
+        return counted("derivative", () -> runDerivative(expression, points));
+    }
+
+    private DerivativeResult runDerivative(String expression, List<Double> points) {
         Expression parsed = ExpressionParser.parse(expression, limits.maxExpressionLength());
         if (points == null || points.isEmpty()) {
             throw new InvalidRequestException("give at least one point x");
@@ -72,7 +75,7 @@ public class TrainingService {
             throw new InvalidRequestException(points.size() + " points; the limit is " + limits.maxSamples());
         }
         double[] x = finite(points, "x");
-        return run("derivative", () -> {
+        return run(() -> {
             try (NDManager manager = Engines.newManager()) {
                 NDArray input = manager.create(x);
                 input.setRequiresGradient(true);
@@ -93,6 +96,10 @@ public class TrainingService {
     }
 
     public LinearRegressionResult linearRegression(LinearRegressionRequest request) {
+        return counted("linear-regression", () -> runLinearRegression(request));
+    }
+
+    private LinearRegressionResult runLinearRegression(LinearRegressionRequest request) {
         double[][] x = rows(request.x());
         if (request.y() == null || request.y().size() != x.length) {
             throw new InvalidRequestException("x has " + x.length + " samples but y has "
@@ -126,7 +133,7 @@ public class TrainingService {
             }
             bias = random.nextDouble() * 2 - 1;
         }
-        return run("linear-regression", () -> LinearRegressionTrainer.train(x, y, learningRate, epochs, method, weights,
+        return run(() -> LinearRegressionTrainer.train(x, y, learningRate, epochs, method, weights,
                 bias, limits.lossCurvePoints()));
     }
 
@@ -135,6 +142,10 @@ public class TrainingService {
     }
 
     public PoolResult pool(List<Object> input, String mode, List<Integer> kernel, List<Integer> stride) {
+        return counted("pool", () -> runPool(input, mode, kernel, stride));
+    }
+
+    private PoolResult runPool(List<Object> input, String mode, List<Integer> kernel, List<Integer> stride) {
         double[][][] batch = batch(input);
         Pooling.Mode pooling = switch (mode == null ? "max" : mode.toLowerCase()) {
             case "max" -> Pooling.Mode.MAX;
@@ -149,45 +160,50 @@ public class TrainingService {
             throw new InvalidRequestException("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
                     + " input");
         }
-        double[][][] output = run("pool", () -> Pooling.pool(batch, pooling, k[0], k[1], s[0], s[1]));
+        double[][][] output = run(() -> Pooling.pool(batch, pooling, k[0], k[1], s[0], s[1]));
         return new PoolResult(pooling.name().toLowerCase(), List.of(k[0], k[1]), List.of(s[0], s[1]), output);
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T run(String kind, Supplier<T> job) {
+    /** Counts and times one request by outcome, whether it was refused, ran, or failed. */
+    private <T> T counted(String kind, Supplier<T> request) {
         long started = System.nanoTime();
-        String outcome = "success";
+        String outcome = "error";
         try {
-            var future = pool.submit((Supplier<Object>) (Supplier<?>) job, Instant.now().plus(TIMEOUT));
-            try {
-                return (T) future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).output();
-            } catch (TimeoutException e) {
-                future.cancel(false);
-                throw new DeadlineExceededException("training", TIMEOUT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        } catch (QueueFullException e) {
-            outcome = "overloaded";
-            throw e;
-        } catch (TrainingDivergedException e) {
-            outcome = "diverged";
-            throw e;
+            T result = request.get();
+            outcome = "success";
+            return result;
         } catch (RuntimeException e) {
-            outcome = "error";
+            outcome = outcome(e);
             throw e;
         } finally {
-            Counter.builder("boxserve.training.runs").description("training API runs by outcome")
+            Counter.builder("boxserve.training.requests").description("training API requests by outcome")
                     .tags("kind", kind, "outcome", outcome).register(meters).increment();
-            Timer.builder("boxserve.training.duration").description("training API run time, queue included")
+            Timer.builder("boxserve.training.duration").description("training API request time, queue included")
                     .tags("kind", kind).publishPercentileHistogram().register(meters)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static String outcome(RuntimeException e) {
+        if (e instanceof WorkloadException failure) {
+            return failure.failure().label();
+        }
+        if (e instanceof TrainingDivergedException) {
+            return "diverged";
+        }
+        return e instanceof InvalidRequestException ? "rejected" : "error";
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T run(Supplier<T> job) {
+        try {
+            return (T) pool.call((Supplier<Object>) (Supplier<?>) job, Instant.now().plus(TIMEOUT)).output();
+        } catch (RunFailedException e) {
+            // divergence is the trainer's verdict on the request's data, not a failure of the pool
+            if (e.getCause() instanceof TrainingDivergedException diverged) {
+                throw diverged;
+            }
+            throw e;
         }
     }
 

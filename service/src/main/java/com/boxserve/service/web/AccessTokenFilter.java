@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,6 +22,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * Refusals go through the same exception handler as every other error, as problem details.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE - 1) // before the detect endpoint's admission: a refused caller takes no place
 public class AccessTokenFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";

@@ -1,14 +1,11 @@
 package com.boxserve.service.web;
 
 import com.boxserve.service.detection.ImageTooLargeException;
-import com.boxserve.service.detection.InferenceFailedException;
 import com.boxserve.service.detection.UnsupportedImageException;
 import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.UnknownModelException;
 import com.boxserve.service.training.TrainingDivergedException;
-import com.boxserve.service.workload.DeadlineExceededException;
-import com.boxserve.service.workload.PoolClosedException;
-import com.boxserve.service.workload.QueueFullException;
+import com.boxserve.service.workload.WorkloadException;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +28,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    /** A model loading or warming up has no queue to measure: a poll interval short beside a load's tens of seconds. */
+    private static final String LOADING_RETRY_SECONDS = "5";
 
     @ExceptionHandler(UnknownModelException.class)
     ResponseEntity<Object> unknownModel(UnknownModelException e) {
@@ -65,33 +64,27 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelNotReadyException.class)
     ResponseEntity<Object> notReady(ModelNotReadyException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "model-not-ready", "Model not ready", e.getMessage(),
-                e.willRecover() ? "10" : null);
+                e.willRecover() ? LOADING_RETRY_SECONDS : null);
     }
 
-    @ExceptionHandler(QueueFullException.class)
-    ResponseEntity<Object> overloaded(QueueFullException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Model overloaded", e.getMessage(), "1");
-    }
-
-    @ExceptionHandler(DeadlineExceededException.class)
-    ResponseEntity<Object> deadline(DeadlineExceededException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline-exceeded", "Deadline exceeded", e.getMessage(), "1");
-    }
-
-    @ExceptionHandler(PoolClosedException.class)
-    ResponseEntity<Object> closing(PoolClosedException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "Model unavailable", e.getMessage(), "10");
+    /** The workload manager's failures, for detection and training alike: one family, one switch. */
+    @ExceptionHandler(WorkloadException.class)
+    ResponseEntity<Object> workload(WorkloadException e) {
+        String retryAfter = e.retryAfter().map(after -> Long.toString(after.toSeconds())).orElse(null);
+        return switch (e.failure()) {
+            case QUEUE_FULL -> problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", e.getMessage(), retryAfter);
+            case DEADLINE_EXCEEDED -> problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline-exceeded", "Deadline exceeded",
+                    e.getMessage(), retryAfter);
+            case POOL_CLOSED -> problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable", e.getMessage(), retryAfter);
+            // the worker logged the cause with its stack trace; the client learns only that it failed
+            case RUN_FAILED -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "run-failed", "Run failed",
+                    e.pool() + " failed to run the request; the failure is logged", null);
+        };
     }
 
     @ExceptionHandler(TrainingDivergedException.class)
     ResponseEntity<Object> diverged(TrainingDivergedException e) {
         return problem(HttpStatus.UNPROCESSABLE_ENTITY, "training-diverged", "Training diverged", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(InferenceFailedException.class)
-    ResponseEntity<Object> inferenceFailed(InferenceFailedException e) {
-        log.error("inference failed", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "inference-failed", "Inference failed", e.getMessage(), null);
     }
 
     @ExceptionHandler(Exception.class)

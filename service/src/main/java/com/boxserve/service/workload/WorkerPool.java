@@ -4,23 +4,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One model's work: a bounded queue and a fixed set of worker threads, each owning one
- * {@link Runner} (for a model, a DJL Predictor, which is not thread-safe). Knows nothing of HTTP.
+ * One model's work (or training's): a fixed number of places, a queue and worker threads, each
+ * owning one {@link Runner} (for a model, a DJL Predictor, which is not thread-safe). Knows
+ * nothing of HTTP.
  *
- * <p>A full queue refuses work at once ({@link QueueFullException}) instead of letting latency
- * grow without bound; a job whose deadline passed while it waited is answered with
- * {@link DeadlineExceededException} instead of being run for nobody. With {@link Batching} on,
- * a worker runs compatible queued jobs together in one call of its runner.
+ * <p>A caller first takes a place ({@link #admit()}): there are as many as queued requests plus
+ * workers, and when all are taken the caller is refused at once ({@link QueueFullException}),
+ * before it has done any work of its own, such as decoding an image. An admitted caller then
+ * makes calls ({@link Admission#call}) that wait within a deadline and take their job back out of
+ * the queue when the caller gives up. Every failure is a {@link WorkloadException}. With
+ * {@link Batching} on, a worker runs compatible queued jobs together in one call of its runner.
  *
  * @param <I> a job's input
  * @param <O> a job's output
@@ -31,13 +38,18 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
 
     private final String name;
-    private final int capacity;
-    private final BlockingQueue<Job<I, O>> queue;
+    private final int places;
+    private final int workerCount;
+    private final Semaphore free;
+    // unbounded: the places bound it, and a job a batch could not take must always fit back at the head
+    private final BlockingDeque<Job<I, O>> queue = new LinkedBlockingDeque<>();
     private final Batching<I> batching;
     private final List<Thread> workers = new ArrayList<>();
+    /** A moving average of one job's run time; 0 until the first job has run. */
+    private final AtomicLong serviceNanos = new AtomicLong();
     private volatile boolean accepting = true;
 
-    /** What one worker runs jobs with; it is used by that worker's thread alone. */
+    /** What one worker runs jobs with; it is used by that worker's thread alone, and closed by it. */
     public interface Runner<I, O> extends AutoCloseable {
 
         O run(I input) throws Exception;
@@ -58,7 +70,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     /**
      * Dynamic batching: a worker that takes a job waits up to {@code maxWait} for more, up to
      * {@code maxSize} in all, that may share one forward with it ({@code compatible}); the
-     * first that may not waits for the next round.
+     * first that may not goes back to the head of the queue.
      */
     public record Batching<I>(int maxSize, Duration maxWait, BiPredicate<I, I> compatible) {
 
@@ -67,26 +79,27 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         }
     }
 
-    /** What a worker returns: the output, how long the job waited and ran, and how many jobs shared its forward. */
+    /** What a call returns: the output, how long the job waited and ran, and how many jobs shared its run. */
     public record Outcome<O>(O output, long queueNanos, long inferenceNanos, int batchSize) {
     }
 
     private record Job<I, O>(I input, Instant deadline, long enqueuedNanos, CompletableFuture<Outcome<O>> future) {
     }
 
-    public WorkerPool(String name, int workerCount, int capacity, Supplier<? extends Runner<I, O>> runners) {
-        this(name, workerCount, capacity, runners, Batching.off());
+    public WorkerPool(String name, int workerCount, int queueCapacity, Supplier<? extends Runner<I, O>> runners) {
+        this(name, workerCount, queueCapacity, runners, Batching.off());
     }
 
-    public WorkerPool(String name, int workerCount, int capacity, Supplier<? extends Runner<I, O>> runners,
+    public WorkerPool(String name, int workerCount, int queueCapacity, Supplier<? extends Runner<I, O>> runners,
             Batching<I> batching) {
-        if (workerCount < 1 || capacity < 1 || batching.maxSize() < 1) {
+        if (workerCount < 1 || queueCapacity < 1 || batching.maxSize() < 1) {
             throw new IllegalArgumentException(name + ": workers, queue capacity and batch size must be at least 1");
         }
         this.name = name;
-        this.capacity = capacity;
+        this.workerCount = workerCount;
+        this.places = queueCapacity + workerCount;
+        this.free = new Semaphore(places);
         this.batching = batching;
-        this.queue = new ArrayBlockingQueue<>(capacity);
         for (int i = 0; i < workerCount; i++) {
             Runner<I, O> runner = runners.get();
             Thread worker = new Thread(() -> work(runner), name + "-worker-" + i);
@@ -97,54 +110,145 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     }
 
     /**
-     * Queues one job.
+     * Takes a place, or refuses at once. The place is held until the admission is closed, for
+     * however many calls the caller makes with it.
      *
-     * @throws QueueFullException when the queue is full
+     * @throws QueueFullException when every place is taken
      * @throws PoolClosedException when the pool no longer takes work
      */
-    public CompletableFuture<Outcome<O>> submit(I input, Instant deadline) {
+    public Admission admit() {
         if (!accepting) {
-            throw new PoolClosedException(name);
+            throw new PoolClosedException(name, "it is closing");
         }
-        Job<I, O> job = new Job<>(input, deadline, System.nanoTime(), new CompletableFuture<>());
-        if (!queue.offer(job)) {
-            throw new QueueFullException(name, capacity);
+        if (!free.tryAcquire()) {
+            throw new QueueFullException(name, places, retryAfter());
         }
-        return job.future();
+        return new Admission();
     }
 
-    public String name() {
-        return name;
+    /** One call in a place of its own: {@link #admit()}, {@link Admission#call}, and the place given back. */
+    public Outcome<O> call(I input, Instant deadline) {
+        try (Admission admission = admit()) {
+            return admission.call(input, deadline);
+        }
     }
 
+    /** A caller's place in the pool. */
+    public final class Admission implements AutoCloseable {
+
+        private boolean released;
+
+        private Admission() {
+        }
+
+        /**
+         * Queues one job and waits for it until the deadline; the job leaves the queue with the
+         * caller, whether it gives up or is answered.
+         *
+         * @throws WorkloadException for every failure: deadline passed, pool closed, runner failed
+         */
+        public Outcome<O> call(I input, Instant deadline) {
+            if (released) {
+                throw new IllegalStateException("this admission was closed");
+            }
+            long enqueued = System.nanoTime();
+            Job<I, O> job = new Job<>(input, deadline, enqueued, new CompletableFuture<>());
+            queue.addLast(job);
+            // the workers may have stopped after close() found the queue empty, before this job arrived
+            if (!accepting && queue.remove(job)) {
+                throw new PoolClosedException(name, "it is closing");
+            }
+            try {
+                long left = Duration.between(Instant.now(), deadline).toNanos();
+                return job.future().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new DeadlineExceededException(name, Duration.ofNanos(System.nanoTime() - enqueued), retryAfter());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PoolClosedException(name, "the wait for it was interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof WorkloadException failure) {
+                    throw failure;
+                }
+                throw new RunFailedException(name, e.getCause());
+            } finally {
+                // nobody waits for it any more: it leaves the queue with its caller
+                if (job.future().cancel(false)) {
+                    queue.remove(job);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                free.release();
+            }
+        }
+    }
+
+    /** Jobs waiting for a worker, a batch's leftovers included. */
     public int queueDepth() {
         return queue.size();
     }
 
-    public int capacity() {
-        return capacity;
+    /** Places taken: callers queued, running, or still preparing their input. */
+    public int admitted() {
+        return places - free.availablePermits();
     }
 
-    public int workerCount() {
-        return workers.size();
+    /** The recent run time of one job (a batch's time shared among its jobs); zero before any has run. */
+    public Duration serviceTime() {
+        return Duration.ofNanos(serviceNanos.get());
     }
 
-    /** Stops taking work and waits up to {@code drain} for queued and running jobs to finish. */
+    /**
+     * How long until a place is likely to be free: the callers ahead × one job's recent run time
+     * ÷ workers, in whole seconds (as {@code Retry-After} has them), at least one.
+     */
+    Duration retryAfter() {
+        long nanos = admitted() * serviceNanos.get() / workerCount;
+        return Duration.ofSeconds(Math.max(1, (nanos + 999_999_999) / 1_000_000_000));
+    }
+
+    /**
+     * Stops taking work, lets the workers run what is queued for up to {@code drain}, answers
+     * what is still queued then with {@link PoolClosedException}, and returns once every worker
+     * has finished the job in its hands and closed its runner, however long that takes: what the
+     * runners use (a model) may be freed as soon as this returns.
+     */
     public void close(Duration drain) {
         accepting = false;
         long deadline = System.nanoTime() + drain.toNanos();
+        boolean interrupted = false;
         for (Thread worker : workers) {
             try {
                 worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
                 break;
             }
         }
         for (Job<I, O> left = queue.poll(); left != null; left = queue.poll()) {
-            left.future().completeExceptionally(new PoolClosedException(name));
+            left.future().completeExceptionally(new PoolClosedException(name, "it closed before the request could run"));
         }
-        workers.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+        for (Thread worker : workers) {
+            if (worker.isAlive()) {
+                log.warn("{}: {} is still running a job after the {} ms drain; waiting for it to end", name,
+                        worker.getName(), drain.toMillis());
+            }
+            while (worker.isAlive()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -153,45 +257,47 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     }
 
     private void work(Runner<I, O> runner) {
-        Job<I, O> held = null;
         try (runner) {
-            while (accepting || !queue.isEmpty() || held != null) {
-                Job<I, O> job = held != null ? held : queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                held = null;
-                if (job == null || !live(job)) {
-                    continue;
+            while (accepting || !queue.isEmpty()) {
+                Job<I, O> job = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (job != null && live(job)) {
+                    run(runner, batchFrom(job));
                 }
-                List<Job<I, O>> batch = new ArrayList<>(List.of(job));
-                long waitUntil = System.nanoTime() + batching.maxWait().toNanos();
-                while (batch.size() < batching.maxSize()) {
-                    Job<I, O> next = queue.poll(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    if (!live(next)) {
-                        continue;
-                    }
-                    if (!batching.compatible().test(job.input(), next.input())) {
-                        held = next;
-                        break;
-                    }
-                    batch.add(next);
-                }
-                run(runner, batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    private List<Job<I, O>> batchFrom(Job<I, O> first) throws InterruptedException {
+        List<Job<I, O>> batch = new ArrayList<>(List.of(first));
+        long waitUntil = System.nanoTime() + batching.maxWait().toNanos();
+        while (batch.size() < batching.maxSize()) {
+            Job<I, O> next = queue.poll(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            if (!live(next)) {
+                continue;
+            }
+            if (!batching.compatible().test(first.input(), next.input())) {
+                // back where it was: counted by the gauge, and any idle worker may take it
+                queue.offerFirst(next);
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
     /** False for a job nobody waits for any more, or whose deadline passed in the queue (answered here). */
     private boolean live(Job<I, O> job) {
         if (job.future().isDone()) {
-            return false; // the caller gave up waiting
+            return false;
         }
         if (Instant.now().isAfter(job.deadline())) {
             job.future().completeExceptionally(new DeadlineExceededException(name,
-                    Duration.ofNanos(System.nanoTime() - job.enqueuedNanos())));
+                    Duration.ofNanos(System.nanoTime() - job.enqueuedNanos()), retryAfter()));
             return false;
         }
         return true;
@@ -203,13 +309,16 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             List<O> outputs = batch.size() == 1 ? List.of(runner.run(batch.get(0).input()))
                     : runner.runBatch(batch.stream().map(Job::input).toList());
             long inference = System.nanoTime() - started;
+            long perJob = inference / batch.size();
+            serviceNanos.getAndUpdate(previous -> previous == 0 ? perJob : (previous * 4 + perJob) / 5);
             for (int i = 0; i < batch.size(); i++) {
                 Job<I, O> job = batch.get(i);
                 job.future().complete(new Outcome<>(outputs.get(i), started - job.enqueuedNanos(), inference, batch.size()));
             }
         } catch (Exception | Error e) {
-            log.debug("{}: inference failed", name, e);
-            batch.forEach(job -> job.future().completeExceptionally(e));
+            log.warn("{}: run failed for {} request(s): {}", name, batch.size(), e.toString(), e);
+            RunFailedException failure = new RunFailedException(name, e);
+            batch.forEach(job -> job.future().completeExceptionally(failure));
         }
     }
 }

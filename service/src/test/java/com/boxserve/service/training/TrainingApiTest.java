@@ -259,7 +259,7 @@ class TrainingApiTest {
             clients.shutdown();
         }
         String metrics = get("/actuator/prometheus").body();
-        assertTrue(metrics.contains("boxserve_training_runs_total"), "runs counted");
+        assertTrue(metrics.contains("boxserve_training_requests_total"), "requests counted");
         assertTrue(metrics.contains("outcome=\"overloaded\""));
         assertTrue(metrics.contains("boxserve_training_duration_seconds_bucket"));
     }

@@ -1,6 +1,7 @@
 package com.boxserve.service.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,10 +11,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The workload manager alone: no HTTP, no model, runners that take as long as a test says. */
@@ -21,19 +28,29 @@ class WorkerPoolTest {
 
     private static final Instant LATER = Instant.now().plusSeconds(60);
 
-    /** Doubles its input after waiting for the gate; counts closes. */
-    static final class SlowRunner implements WorkerPool.Runner<Integer, Integer> {
-        final CountDownLatch gate;
-        final AtomicInteger closed;
+    private final ExecutorService callers = Executors.newCachedThreadPool();
 
-        SlowRunner(CountDownLatch gate, AtomicInteger closed) {
+    @AfterEach
+    void stopCallers() {
+        callers.shutdownNow();
+    }
+
+    /** Doubles its input once the gate opens (negative inputs fail); records what it ran and its close. */
+    static final class GatedRunner implements WorkerPool.Runner<Integer, Integer> {
+        final CountDownLatch gate;
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        GatedRunner(CountDownLatch gate) {
             this.gate = gate;
-            this.closed = closed;
         }
 
         @Override
         public Integer run(Integer input) throws Exception {
-            gate.await(10, TimeUnit.SECONDS);
+            events.add("start " + input);
+            if (!gate.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the gate never opened");
+            }
+            events.add("end " + input);
             if (input < 0) {
                 throw new IllegalArgumentException("negative");
             }
@@ -42,67 +59,127 @@ class WorkerPoolTest {
 
         @Override
         public void close() {
-            closed.incrementAndGet();
+            events.add("close");
         }
     }
 
+    /** One caller's whole call, on a thread of its own, as a request thread makes it. */
+    private <I, O> CompletableFuture<WorkerPool.Outcome<O>> call(WorkerPool<I, O> pool, I input, Instant deadline) {
+        return CompletableFuture.supplyAsync(() -> pool.call(input, deadline), callers);
+    }
+
+    private static WorkloadException failure(CompletableFuture<?> call) throws Exception {
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        return assertInstanceOf(WorkloadException.class, failed.getCause());
+    }
+
     @Test
-    void runsJobsAndReportsQueueAndInferenceTime() throws Exception {
-        CountDownLatch open = new CountDownLatch(0);
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 4, () -> new SlowRunner(open, new AtomicInteger()))) {
-            WorkerPool.Outcome<Integer> outcome = pool.submit(21, LATER).get(5, TimeUnit.SECONDS);
+    void callsReturnTheOutcomeAndWrapWhatTheRunnerThrew() throws Exception {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 4, () -> new GatedRunner(new CountDownLatch(0)))) {
+            WorkerPool.Outcome<Integer> outcome = pool.call(21, LATER);
             assertEquals(42, outcome.output());
             assertTrue(outcome.queueNanos() >= 0 && outcome.inferenceNanos() >= 0);
-            ExecutionException failure = assertThrows(ExecutionException.class, () -> pool.submit(-1, LATER).get(5, TimeUnit.SECONDS));
-            assertInstanceOf(IllegalArgumentException.class, failure.getCause());
+            RunFailedException failed = assertThrows(RunFailedException.class, () -> pool.call(-1, LATER));
+            assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+            assertEquals(WorkloadException.Failure.RUN_FAILED, failed.failure());
+            assertEquals("failed", failed.failure().label());
+            assertEquals(0, pool.admitted(), "every place was given back");
         }
     }
 
     @Test
-    void refusesWorkWhenTheQueueIsFull() throws Exception {
-        CountDownLatch gate = new CountDownLatch(1);
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 2, () -> new SlowRunner(gate, new AtomicInteger()))) {
-            List<CompletableFuture<WorkerPool.Outcome<Integer>>> accepted = new ArrayList<>();
-            accepted.add(pool.submit(1, LATER));
-            waitUntil(() -> pool.queueDepth() == 0); // the worker holds job 1
-            accepted.add(pool.submit(2, LATER));
-            accepted.add(pool.submit(3, LATER));
-            assertEquals(2, pool.queueDepth());
-            assertThrows(QueueFullException.class, () -> pool.submit(4, LATER));
-            gate.countDown();
-            for (CompletableFuture<WorkerPool.Outcome<Integer>> job : accepted) {
-                assertTrue(job.get(5, TimeUnit.SECONDS).output() > 0);
+    void refusesAtTheDoorWhenEveryPlaceIsTakenAndAdmitsOnceOneIsFree() {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 2, () -> new GatedRunner(new CountDownLatch(0)))) {
+            List<WorkerPool<Integer, Integer>.Admission> held = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(pool.admit()); // queue of two + one worker: three places, no job queued yet
             }
+            assertEquals(3, pool.admitted());
+            assertEquals(0, pool.queueDepth());
+            QueueFullException full = assertThrows(QueueFullException.class, pool::admit);
+            assertEquals("overloaded", full.failure().label());
+            assertTrue(full.retryAfter().orElseThrow().toSeconds() >= 1);
+            assertThrows(QueueFullException.class, () -> pool.call(1, LATER), "a one-shot call is refused the same way");
+            held.remove(0).close();
+            try (WorkerPool<Integer, Integer>.Admission admitted = pool.admit()) {
+                assertEquals(8, admitted.call(4, LATER).output());
+                assertEquals(4, admitted.call(2, LATER).output(), "one place serves several calls");
+            }
+            held.forEach(WorkerPool.Admission::close);
+            assertEquals(0, pool.admitted());
         }
     }
 
     @Test
-    void answersJobsWhoseDeadlinePassedInTheQueue() throws Exception {
+    void answersJobsWhoseDeadlinePassedInTheQueueWithoutRunningThem() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> new SlowRunner(gate, new AtomicInteger()))) {
-            CompletableFuture<WorkerPool.Outcome<Integer>> first = pool.submit(1, LATER);
-            CompletableFuture<WorkerPool.Outcome<Integer>> late = pool.submit(2, Instant.now().plusMillis(50));
-            Thread.sleep(100);
+        GatedRunner runner = new GatedRunner(gate);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> runner)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> first = call(pool, 1, LATER);
+            waitUntil(() -> runner.events.contains("start 1"));
+            CompletableFuture<WorkerPool.Outcome<Integer>> late = call(pool, 2, Instant.now().plusMillis(100));
+            WorkloadException expired = failure(late);
+            assertInstanceOf(DeadlineExceededException.class, expired);
+            assertEquals("timeout", expired.failure().label());
+            assertEquals(0, pool.queueDepth(), "the caller that gave up took its job with it");
             gate.countDown();
             assertEquals(2, first.get(5, TimeUnit.SECONDS).output());
-            ExecutionException expired = assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS));
-            assertInstanceOf(DeadlineExceededException.class, expired.getCause());
+            pool.call(3, LATER);
+            assertFalse(runner.events.contains("start 2"), "a job nobody waits for is never run: " + runner.events);
+        }
+    }
+
+    @Test
+    void retryAfterIsThePlacesTakenTimesTheRecentServiceTimeOverTheWorkers() throws Exception {
+        WorkerPool.Runner<Integer, Integer> sleeper = new WorkerPool.Runner<>() {
+            @Override
+            public Integer run(Integer millis) throws Exception {
+                Thread.sleep(millis);
+                return millis;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 10, () -> sleeper)) {
+            assertEquals(Duration.ZERO, pool.serviceTime());
+            assertEquals(Duration.ofSeconds(1), pool.retryAfter(), "at least one second, also before anything ran");
+            for (int i = 0; i < 3; i++) {
+                pool.call(400, LATER);
+            }
+            long service = pool.serviceTime().toNanos();
+            assertTrue(service >= 400_000_000L && service < 1_000_000_000L, "measured: " + pool.serviceTime());
+            List<WorkerPool<Integer, Integer>.Admission> held = new ArrayList<>();
+            while (held.size() < 12) {
+                held.add(pool.admit());
+            }
+            QueueFullException full = assertThrows(QueueFullException.class, pool::admit);
+            long expected = (12 * service / 2 + 999_999_999L) / 1_000_000_000L; // 12 x ~0.4 s / 2 workers: 3 s
+            assertEquals(Duration.ofSeconds(expected), full.retryAfter().orElseThrow());
+            assertTrue(expected >= 3, "the queue makes it longer than the minimum");
+            held.forEach(WorkerPool.Admission::close);
         }
     }
 
     @Test
     void shutdownFinishesTheWorkInFlightThenClosesTheRunners() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        AtomicInteger closed = new AtomicInteger();
-        WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 8, () -> new SlowRunner(gate, closed));
+        List<GatedRunner> runners = new CopyOnWriteArrayList<>();
+        WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 8, () -> {
+            GatedRunner runner = new GatedRunner(gate);
+            runners.add(runner);
+            return runner;
+        });
         List<CompletableFuture<WorkerPool.Outcome<Integer>>> inFlight = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            inFlight.add(pool.submit(i, LATER));
+            inFlight.add(call(pool, i, LATER));
         }
+        waitUntil(() -> pool.admitted() == 5 && pool.queueDepth() == 3);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> pool.close(Duration.ofSeconds(10)));
         waitUntil(() -> {
             try {
-                pool.submit(99, LATER);
+                pool.admit().close();
                 return false;
             } catch (PoolClosedException e) {
                 return true;
@@ -113,13 +190,80 @@ class WorkerPoolTest {
         for (int i = 0; i < inFlight.size(); i++) {
             assertEquals(2 * (i + 1), inFlight.get(i).get(1, TimeUnit.SECONDS).output(), "job " + i + " was lost");
         }
-        assertEquals(2, closed.get(), "each worker closes its runner");
+        assertEquals(2, runners.stream().filter(r -> r.events.contains("close")).count(), "each worker closes its runner");
     }
 
     @Test
-    void batchesCompatibleJobsAndKeepsTheOthersForTheNextRound() throws Exception {
+    void closeNeverReturnsUnderARunningJobEvenPastTheDrain() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        List<List<Integer>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        GatedRunner runner = new GatedRunner(gate);
+        WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> runner);
+        CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 7, LATER);
+        CompletableFuture<WorkerPool.Outcome<Integer>> queued = call(pool, 8, LATER);
+        waitUntil(() -> runner.events.contains("start 7") && pool.queueDepth() == 1);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> pool.close(Duration.ofMillis(100)));
+        assertThrows(TimeoutException.class, () -> closing.get(1, TimeUnit.SECONDS),
+                "close returned while the runner was still running, ten drains after the drain ended");
+        assertInstanceOf(PoolClosedException.class, failure(queued), "what was still queued after the drain is refused");
+        assertFalse(runner.events.contains("close"), "the runner is not closed under its job");
+        gate.countDown();
+        closing.get(5, TimeUnit.SECONDS);
+        assertEquals(14, running.get(1, TimeUnit.SECONDS).output(), "the running job still answers");
+        assertEquals(List.of("start 7", "end 7", "close"), runner.events, "the runner closes after its job ends");
+    }
+
+    @Test
+    void aJobThatCannotJoinTheBatchGoesBackToTheHeadOfTheQueue() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        GatedRunner runner = new GatedRunner(gate);
+        // even and odd numbers may not share a batch; the worker would wait a long time to fill one
+        WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(4, Duration.ofSeconds(1), (a, b) -> a % 2 == b % 2);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 8, () -> runner, parity)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> even = call(pool, 2, LATER);
+            waitUntil(() -> pool.queueDepth() == 0 && pool.admitted() == 1); // the worker holds 2, gathering a batch
+            CompletableFuture<WorkerPool.Outcome<Integer>> odd = call(pool, 1, LATER);
+            waitUntil(() -> runner.events.contains("start 2"));
+            assertEquals(1, pool.queueDepth(), "the odd job is back in the queue, where the gauge counts it");
+            gate.countDown();
+            assertEquals(4, even.get(5, TimeUnit.SECONDS).output());
+            assertEquals(2, odd.get(5, TimeUnit.SECONDS).output());
+        }
+    }
+
+    @Test
+    void anIdleWorkerTakesTheJobABatchCouldNotTake() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Integer> ranBy = new CopyOnWriteArrayList<>();
+        WorkerPool.Runner<Integer, Integer> evenWaits = new WorkerPool.Runner<>() {
+            @Override
+            public Integer run(Integer input) throws Exception {
+                if (input % 2 == 0) {
+                    gate.await(20, TimeUnit.SECONDS);
+                }
+                ranBy.add(input);
+                return input;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(4, Duration.ofMillis(300), (a, b) -> a % 2 == b % 2);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 8, () -> evenWaits, parity)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> even = call(pool, 2, LATER);
+            waitUntil(() -> pool.queueDepth() == 0 && pool.admitted() == 1);
+            CompletableFuture<WorkerPool.Outcome<Integer>> odd = call(pool, 1, LATER);
+            assertEquals(1, odd.get(5, TimeUnit.SECONDS).output(), "the other worker ran it while 2 still waits");
+            assertFalse(even.isDone());
+            gate.countDown();
+            assertEquals(2, even.get(5, TimeUnit.SECONDS).output());
+        }
+    }
+
+    @Test
+    void batchesCompatibleJobsUpToTheSizeCap() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        List<List<Integer>> calls = new CopyOnWriteArrayList<>();
         WorkerPool.Runner<Integer, Integer> runner = new WorkerPool.Runner<>() {
             @Override
             public Integer run(Integer input) throws Exception {
@@ -138,14 +282,13 @@ class WorkerPoolTest {
             public void close() {
             }
         };
-        // even and odd numbers may not share a batch
         WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(3, Duration.ofMillis(200), (a, b) -> a % 2 == b % 2);
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 16, () -> runner, parity)) {
-            CompletableFuture<WorkerPool.Outcome<Integer>> blocker = pool.submit(100, LATER);
-            waitUntil(() -> pool.queueDepth() == 0); // the worker holds job 100, waiting at the gate or for a batch
+            CompletableFuture<WorkerPool.Outcome<Integer>> blocker = call(pool, 100, LATER);
+            waitUntil(() -> pool.admitted() == 1 && pool.queueDepth() == 0);
             List<CompletableFuture<WorkerPool.Outcome<Integer>>> jobs = new ArrayList<>();
             for (int input : new int[] {2, 4, 1, 6, 8, 3}) {
-                jobs.add(pool.submit(input, LATER));
+                jobs.add(call(pool, input, LATER));
             }
             gate.countDown();
             assertEquals(200, blocker.get(5, TimeUnit.SECONDS).output());
@@ -153,16 +296,16 @@ class WorkerPoolTest {
                 WorkerPool.Outcome<Integer> outcome = job.get(5, TimeUnit.SECONDS);
                 assertTrue(outcome.batchSize() >= 1 && outcome.batchSize() <= 3);
             }
-            for (List<Integer> call : calls) {
-                assertTrue(call.size() <= 3, "batch size cap: " + calls);
-                assertTrue(call.stream().allMatch(i -> i % 2 == call.get(0) % 2), "only compatible jobs share a batch: " + calls);
+            for (List<Integer> batch : calls) {
+                assertTrue(batch.size() <= 3, "batch size cap: " + calls);
+                assertTrue(batch.stream().allMatch(i -> i % 2 == batch.get(0) % 2), "only compatible jobs share a batch: " + calls);
             }
             assertEquals(7, calls.stream().mapToInt(List::size).sum(), "every job ran once: " + calls);
-            assertTrue(calls.stream().anyMatch(call -> call.size() > 1), "some jobs shared a batch: " + calls);
+            assertTrue(calls.stream().anyMatch(batch -> batch.size() > 1), "some jobs shared a batch: " + calls);
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

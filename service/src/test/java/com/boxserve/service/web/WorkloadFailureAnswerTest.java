@@ -1,0 +1,109 @@
+package com.boxserve.service.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.boxserve.service.workload.RunFailedException;
+import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.service.workload.WorkloadException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * A forward that fails alone and one that fails in a batch reach the client as the same answer:
+ * same status, same problem type, same outcome name, and nothing of the cause's internals.
+ */
+class WorkloadFailureAnswerTest {
+
+    private static final Instant LATER = Instant.now().plusSeconds(60);
+
+    /** Fails every run, alone or batched, as an engine error would. */
+    private static final class FailingForward implements WorkerPool.Runner<Integer, Integer> {
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Integer run(Integer input) {
+            batchSizes.add(1);
+            throw new IllegalStateException("ai.djl.engine.EngineException: forward failed at native frame 0x7f");
+        }
+
+        @Override
+        public List<Integer> runBatch(List<Integer> inputs) {
+            batchSizes.add(inputs.size());
+            throw new IllegalStateException("ai.djl.engine.EngineException: batched forward failed at native frame 0x7f");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void batchedAndUnbatchedRunFailuresGetTheSameAnswer() throws Exception {
+        FailingForward alone = new FailingForward();
+        WorkloadException unbatched;
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> alone)) {
+            unbatched = assertThrows(WorkloadException.class, () -> pool.call(1, LATER));
+        }
+        FailingForward together = new FailingForward();
+        WorkerPool.Batching<Integer> always = new WorkerPool.Batching<>(2, Duration.ofSeconds(2), (a, b) -> true);
+        WorkloadException batched;
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> together, always)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> first = CompletableFuture.supplyAsync(() -> pool.call(1, LATER));
+            CompletableFuture<WorkerPool.Outcome<Integer>> second = CompletableFuture.supplyAsync(() -> pool.call(2, LATER));
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
+            assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+            batched = (WorkloadException) failed.getCause();
+        }
+        assertEquals(List.of(1), alone.batchSizes);
+        assertEquals(List.of(2), together.batchSizes, "the two calls shared one failing forward");
+
+        assertInstanceOf(RunFailedException.class, unbatched);
+        assertInstanceOf(RunFailedException.class, batched);
+        assertEquals(unbatched.failure().label(), batched.failure().label());
+        assertEquals("failed", batched.failure().label());
+
+        ApiExceptionHandler handler = new ApiExceptionHandler();
+        ResponseEntity<Object> one = handler.workload(unbatched);
+        ResponseEntity<Object> two = handler.workload(batched);
+        assertEquals(500, one.getStatusCode().value());
+        assertEquals(one.getStatusCode(), two.getStatusCode());
+        ProblemDetail a = (ProblemDetail) one.getBody();
+        ProblemDetail b = (ProblemDetail) two.getBody();
+        assertEquals("urn:boxserve:problem:run-failed", a.getType().toString());
+        assertEquals(a.getType(), b.getType());
+        assertEquals(a.getDetail(), b.getDetail());
+        assertFalse(a.getDetail().contains("EngineException") || a.getDetail().contains("0x7f"),
+                "the cause's internals stay in the log: " + a.getDetail());
+        assertEquals("application/problem+json", one.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE));
+    }
+
+    @Test
+    void overloadAndDeadlineCarryTheMeasuredRetryAfter() {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 1, () -> new FailingForward())) {
+            WorkerPool<Integer, Integer>.Admission a = pool.admit();
+            WorkerPool<Integer, Integer>.Admission b = pool.admit();
+            WorkloadException full = assertThrows(WorkloadException.class, pool::admit);
+            ResponseEntity<Object> answer = new ApiExceptionHandler().workload(full);
+            assertEquals(503, answer.getStatusCode().value());
+            assertEquals("urn:boxserve:problem:overloaded", ((ProblemDetail) answer.getBody()).getType().toString());
+            assertEquals(Long.toString(full.retryAfter().orElseThrow().toSeconds()),
+                    answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+            assertTrue(full.retryAfter().orElseThrow().toSeconds() >= 1);
+            a.close();
+            b.close();
+        }
+    }
+}
