@@ -391,6 +391,7 @@ def set_thresholds(model, family, score_threshold, detections_per_image):
 
 def script_without_torchvision_ops(model, name):
     import torch
+    import torchvision.models.detection.anchor_utils
     import torchvision.models.detection.transform
     import torchvision.ops.boxes
     import torchvision.ops.poolers
@@ -403,6 +404,7 @@ def script_without_torchvision_ops(model, name):
     torchvision.ops.poolers.roi_align = pure_ops.roi_align
     transform = torchvision.models.detection.transform
     transform._resize_image_and_masks = pure_ops.resize_image_and_masks_like(transform._resize_image_and_masks)
+    torchvision.models.detection.anchor_utils.AnchorGenerator.forward = pure_ops.anchors_forward
 
     class ScriptedDetector(torch.nn.Module):
         def __init__(self, detector):
@@ -427,6 +429,9 @@ def script_without_torchvision_ops(model, name):
     if leftovers:
         raise SystemExit(f"{name}: the TorchScript export still calls {', '.join(leftovers)}, "
                          f"which DJL's libtorch does not have")
+    if 'prim::SetAttr[name="cell_anchors"]' in str(scripted.inlined_graph):
+        raise SystemExit(f"{name}: the TorchScript forward writes the anchors into the module, "
+                         f"which concurrent forwards share")
     return scripted
 
 

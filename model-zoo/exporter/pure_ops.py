@@ -1,4 +1,4 @@
-"""TorchScript replacements for torchvision's two C++ detection ops, and for the resize.
+"""TorchScript replacements for torchvision's two C++ detection ops, the resize and the anchors.
 
 DJL's stock libtorch has no ``torchvision::`` operators, so a scripted detector that still
 calls ``torchvision::nms`` or ``torchvision::roi_align`` cannot be loaded from Java. These
@@ -10,6 +10,9 @@ The bilinear resize is replaced for another reason: it is the one kernel of the 
 whose float32 results differ between torch 1.13 and the newer libtorch DJL ships.
 Elementwise tensor arithmetic is exact in both, so a resize written in it gives the same
 input to the network on both sides.
+
+The anchor generator's forward is replaced because it writes to its module, which concurrent
+forwards share (see :func:`anchors_forward`).
 """
 import inspect
 import math
@@ -17,6 +20,7 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 from torch import Tensor
+from torchvision.models.detection.image_list import ImageList
 
 
 def _float32_at_most(threshold: float) -> Tensor:
@@ -311,3 +315,49 @@ def merge_levels_for_onnx(levels: Tensor, unmerged_results: List[Tensor]) -> Ten
     inverse = torch.zeros_like(order).scatter(0, order, torch.arange(order.size(0), device=order.device))
     return torch.cat(unmerged_results).index_select(0, inverse)
 
+
+
+def anchors_forward(self, image_list: ImageList, feature_maps: List[Tensor]) -> List[Tensor]:
+    """torchvision's ``AnchorGenerator.forward`` without writing to its module.
+
+    torchvision moves the cell anchors to the feature maps' device and dtype by assigning
+    ``self.cell_anchors`` on every forward. Scripted, that is a ``prim::SetAttr`` on a module that
+    DJL's predictors share: two forwards at once (two workers) race on the list, and one fails
+    now and then with "Anchors should be Tuple[Tuple[int]]" (seen here once in about 250
+    forwards). This forward converts them into a local list instead, so the module is only read.
+    """
+    grid_sizes = [feature_map.shape[-2:] for feature_map in feature_maps]
+    image_size = image_list.tensors.shape[-2:]
+    dtype, device = feature_maps[0].dtype, feature_maps[0].device
+    strides = [
+        [
+            torch.empty((), dtype=torch.int64, device=device).fill_(image_size[0] // g[0]),
+            torch.empty((), dtype=torch.int64, device=device).fill_(image_size[1] // g[1]),
+        ]
+        for g in grid_sizes
+    ]
+    cell_anchors = [cell_anchor.to(dtype=dtype, device=device) for cell_anchor in self.cell_anchors]
+    anchors_over_all_feature_maps = _grid_anchors(grid_sizes, strides, cell_anchors)
+    anchors: List[List[Tensor]] = []
+    for _ in range(len(image_list.image_sizes)):
+        anchors.append([anchors_per_feature_map for anchors_per_feature_map in anchors_over_all_feature_maps])
+    return [torch.cat(anchors_per_image) for anchors_per_image in anchors]
+
+
+def _grid_anchors(grid_sizes: List[List[int]], strides: List[List[Tensor]], cell_anchors: List[Tensor]) -> List[Tensor]:
+    """torchvision's ``AnchorGenerator.grid_anchors`` on the given cell anchors instead of the module's."""
+    torch._assert(len(grid_sizes) == len(strides) == len(cell_anchors),
+                  "one grid size, stride and set of cell anchors per feature map")
+    anchors = []
+    for size, stride, base_anchors in zip(grid_sizes, strides, cell_anchors):
+        grid_height, grid_width = size
+        stride_height, stride_width = stride
+        device = base_anchors.device
+        shifts_x = torch.arange(0, grid_width, dtype=torch.int32, device=device) * stride_width
+        shifts_y = torch.arange(0, grid_height, dtype=torch.int32, device=device) * stride_height
+        shift_y, shift_x = torch.meshgrid(shifts_y, shifts_x, indexing="ij")
+        shift_x = shift_x.reshape(-1)
+        shift_y = shift_y.reshape(-1)
+        shifts = torch.stack((shift_x, shift_y, shift_x, shift_y), dim=1)
+        anchors.append((shifts.view(-1, 1, 4) + base_anchors.view(1, -1, 4)).reshape(-1, 4))
+    return anchors

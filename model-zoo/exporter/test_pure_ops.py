@@ -85,5 +85,38 @@ class MergeLevelsTest(unittest.TestCase):
                                         _onnx_merge_levels(levels, results)), k)
 
 
+class AnchorsTest(unittest.TestCase):
+    def generator_and_inputs(self):
+        from torchvision.models.detection.anchor_utils import AnchorGenerator
+        from torchvision.models.detection.image_list import ImageList
+        generator = AnchorGenerator(((32,), (64,), (128,)), ((0.5, 1.0, 2.0),) * 3)
+        images = ImageList(torch.zeros(2, 3, 320, 480), [(320, 480), (300, 470)])
+        features = [torch.zeros(2, 8, 320 // s, 480 // s) for s in (8, 16, 32)]
+        return generator, images, features
+
+    def test_equals_torchvision(self):
+        generator, images, features = self.generator_and_inputs()
+        expected = generator(images, features)
+        actual = pure_ops.anchors_forward(generator, images, features)
+        self.assertEqual(len(actual), len(expected))
+        for a, e in zip(actual, expected):
+            self.assertTrue(torch.equal(a, e))
+
+    def test_scripted_forward_leaves_the_module_alone(self):
+        from torchvision.models.detection.anchor_utils import AnchorGenerator
+        original = AnchorGenerator.forward
+        try:
+            # torchvision's own forward scripts to a prim::SetAttr of cell_anchors; TorchScript
+            # caches a class once compiled, so that cannot be shown in this same process
+            AnchorGenerator.forward = pure_ops.anchors_forward
+            generator, images, features = self.generator_and_inputs()
+            scripted = torch.jit.script(generator)
+            self.assertNotIn("prim::SetAttr", str(scripted.inlined_graph))
+            for a, e in zip(scripted(images, features), pure_ops.anchors_forward(generator, images, features)):
+                self.assertTrue(torch.equal(a, e))
+        finally:
+            AnchorGenerator.forward = original
+
+
 if __name__ == "__main__":
     unittest.main()
