@@ -47,6 +47,7 @@ function response(status, headers, body)
    if status == 503 then
       refused = refused + 1
       refused_ms[#refused_ms + 1] = elapsed
+      retry_after_s = tonumber(headers["Retry-After"])
    elseif status ~= 200 then
       others = others + 1
    end

@@ -13,6 +13,11 @@ OVERHEAD_TARGET = 1.10
 ENGINE_TARGET = 0.80
 OPS_TARGET_PERCENT = 5.0
 MEMORY_TARGET_PERCENT = 5.0
+# Under overload: the served rate at these client counts against the rate at the saturating one
+GOODPUT_SHARE = 0.90
+GOODPUT_SATURATING_CLIENTS = 2
+GOODPUT_OVERLOAD_CLIENTS = (32, 64)
+REFUSED_P99_TARGET_MS = 50.0
 RUNTIMES = ["torchvision eager", "TorchScript in Python", "PyTorch", "OnnxRuntime"]
 DJL = {"PyTorch": "pytorch", "OnnxRuntime": "onnxruntime"}
 COLOURS = {"torchvision eager": "#888888", "TorchScript in Python": "#c9a227", "PyTorch": "#d0542b",
@@ -46,6 +51,8 @@ def summarise(rows):
     ops = [row for row in rows if row["kind"] == "ops"]
     decode = [row for row in rows if row["kind"] == "decode"]
     rss = [row for row in rows if row["kind"] == "rss"]
+    goodput = [row for row in rows if row["kind"] == "goodput"]
+    goodput_settings = next((row for row in rows if row["kind"] == "goodput-settings"), None)
     targets = []
 
     overhead = []
@@ -88,16 +95,53 @@ def summarise(rows):
                   "soakFailures": sum(row["failures"] for row in soak)}
         targets.append(verdict(f"resident memory after {last['requests']} soak requests vs the soak's start "
                                f"(warmed up by all the traffic above)", abs(change), MEMORY_TARGET_PERCENT, "{:.1f} %"))
+    targets += goodput_targets(goodput, goodput_settings)
     return {"run": run, "targets": targets, "forward": forward, "served": served, "http": http,
-            "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory}
+            "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
+            "goodput": goodput, "goodputSettings": goodput_settings}
 
 
-def verdict(what, value, limit, fmt):
-    met = value <= limit
-    distance = "" if met else f"missed by {fmt.format(value - limit)}" + (
-        f" ({100 * (value - limit) / limit:.0f} % over)" if "%" not in fmt else " (points)")
+def goodput_targets(levels, settings):
+    """The overload targets of issue 11, from the goodput levels: one fresh service, one model, one image."""
+    by_clients = {row["clients"]: row for row in levels if row.get("retryAfterHonoured", True)}
+    saturating, single = by_clients.get(GOODPUT_SATURATING_CLIENTS), by_clients.get(1)
+    overloaded = [by_clients[c] for c in GOODPUT_OVERLOAD_CLIENTS if c in by_clients]
+    if not (saturating and single and overloaded and settings):
+        return []
+    targets = []
+    for row in overloaded:
+        share = round(row["servedPerSecond"] / saturating["servedPerSecond"], 3)
+        targets.append(verdict(f"served rate at {row['clients']} clients / at {GOODPUT_SATURATING_CLIENTS} "
+                               f"({row['servedPerSecond']:.2f} / {saturating['servedPerSecond']:.2f} per s)",
+                               share, GOODPUT_SHARE, "{:.3f}", at_least=True))
+    wrong = sum(row["otherStatuses"] + row["socketErrors"] for row in by_clients.values())
+    targets.append(verdict("answers other than 200 or 503, or socket errors, at every goodput level", wrong, 0, "{}"))
+    places = settings["queueCapacity"] + settings["workers"] + 1
+    limit = round(places * single["servedP50Ms"], 1)
+    for row in overloaded:
+        targets.append(verdict(f"p99 of the served at {row['clients']} clients, ms (limit: (queue {settings['queueCapacity']}"
+                               f" + workers {settings['workers']} + 1) x the 1-client p50 {single['servedP50Ms']:.1f})",
+                               row["servedP99Ms"], limit, "{:.1f}"))
+        if row["refusedP99Ms"] is not None:
+            targets.append(verdict(f"p99 of the refused at {row['clients']} clients, ms", row["refusedP99Ms"],
+                                   REFUSED_P99_TARGET_MS, "{:.1f}"))
+    return targets
+
+
+def verdict(what, value, limit, fmt, at_least=False):
+    """Whether value is at most limit (at least, with at_least), and by how much it missed."""
+    met = value >= limit if at_least else value <= limit
+    gap = abs(value - limit)
+    if met:
+        outcome = "met"
+    elif "%" in fmt:
+        outcome = f"missed by {fmt.format(gap)} (points)"
+    elif limit:
+        outcome = f"missed by {fmt.format(gap)} ({100 * gap / limit:.0f} % {'under' if at_least else 'over'})"
+    else:
+        outcome = f"missed by {fmt.format(gap)}"
     return {"target": what, "value": value, "limit": limit, "met": met, "measured": fmt.format(value),
-            "outcome": "met" if met else distance}
+            "outcome": outcome, "atLeast": at_least}
 
 
 def markdown(summary, chart_name):
@@ -119,7 +163,8 @@ def markdown(summary, chart_name):
         "| --- | --- | --- |",
     ]
     for target in summary["targets"]:
-        lines.append(f"| {target['target']} | {target['measured']} | {target['outcome']} (≤ {target['limit']}) |")
+        bound = "≥" if target["atLeast"] else "≤"
+        lines.append(f"| {target['target']} | {target['measured']} | {target['outcome']} ({bound} {target['limit']}) |")
     lines += ["", f"![forward time relative to torchvision eager]({chart_name})", "",
               "## Forward time in process", "",
               "Median (p90) of the timed passes after warm-up, one 640x480 image. DJL: one `Detector.detect` call, "
@@ -153,6 +198,23 @@ def markdown(summary, chart_name):
                          f"{row['endToEndP50Ms']:.1f} ms | {fmt_ms(row['inProcessForwardP50Ms'])} | "
                          f"{row['ratio'] if row['ratio'] else '-'} | {fmt_ms(row['serviceDecodeP50Ms'])} | "
                          f"{fmt_ms(row['serviceInferenceP50Ms'])} |")
+    if summary["goodput"]:
+        settings = summary["goodputSettings"]
+        lines += ["", "## Under overload", "",
+                  f"A fresh service with `{settings['model']}` alone on its default settings ({settings['engine']}, "
+                  f"{settings['workers']} worker(s), queue {settings['queueCapacity']}), the same JPEG, closed-loop "
+                  "`wrk` clients on the same cores at nice 19: each sends its next request when an answer "
+                  "arrives, after waiting out a 503's `Retry-After` where the table says so. Warmed up at the "
+                  "highest client count first, so that the JIT has compiled the refusal path too. The targets are "
+                  "on the clients that wait out `Retry-After`.", "",
+                  "| clients | Retry-After | served | refused (503) | other answers | socket errors | served per s | "
+                  "served p50 | served p99 | refused p50 | refused p99 |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in summary["goodput"]:
+            honoured = "waited out" if row.get("retryAfterHonoured", True) else "ignored"
+            lines.append(f"| {row['clients']} | {honoured} | {row['served']} | {row['refused']} | {row['otherStatuses']} | "
+                         f"{row['socketErrors']} | {row['servedPerSecond']:.2f} | {fmt_ms(row['servedP50Ms'])} | "
+                         f"{fmt_ms(row['servedP99Ms'])} | {fmt_ms(row['refusedP50Ms'])} | {fmt_ms(row['refusedP99Ms'])} |")
     if summary["decode"]:
         lines += ["", "## Decoding and conversion", "",
                   "The service's `ImageDecoder` (header check, decode, RGB, EXIF orientation), then the translator's "

@@ -28,6 +28,14 @@ def rss(point, requests, kb):
     return {"kind": "rss", "point": point, "requests": requests, "rssKb": kb, "failures": 0}
 
 
+def goodput(clients, per_second, served_p50, served_p99, refused_p99, others=0, honoured=True):
+    return {"kind": "goodput", "retryAfterHonoured": honoured, "model": TARGET, "clients": clients,
+            "servedPerSecond": per_second,
+            "served": int(per_second * 20), "refused": 0 if refused_p99 is None else 900, "otherStatuses": others,
+            "socketErrors": 0, "servedP50Ms": served_p50, "servedP99Ms": served_p99, "refusedP50Ms": refused_p99,
+            "refusedP99Ms": refused_p99}
+
+
 ROWS = [RUN,
         forward(TARGET, "torchvision eager", 100.0), forward(TARGET, "TorchScript in Python", 120.0),
         forward(TARGET, "PyTorch", 110.0), forward(TARGET, "OnnxRuntime", 70.0),
@@ -37,7 +45,11 @@ ROWS = [RUN,
         http(TARGET, 1, 80.5), http(TARGET, 8, 500.0), http(TARGET, 1, 90.0, "image/png"),
         {"kind": "ops", "model": TARGET, "eagerForwardMs": 100.0, "scoreThreshold": 0.5, "detectionsPerImage": 100,
          "nms": {"calls": 1, "cppMs": 1.0, "pureMs": 2.0, "largestInput": 10}, "addedMs": 6.0, "addedPercent": 6.0},
-        rss("ready", 0, 1000), rss("soak", 0, 1200), rss("soak", 1000, 1250)]
+        rss("ready", 0, 1000), rss("soak", 0, 1200), rss("soak", 1000, 1250),
+        {"kind": "goodput-settings", "model": TARGET, "engine": "PyTorch", "workers": 1, "queueCapacity": 8},
+        goodput(1, 6.0, 160.0, 170.0, None), goodput(2, 6.2, 320.0, 340.0, None),
+        goodput(32, 5.7, 1500.0, 1700.0, 40.0), goodput(64, 5.5, 1500.0, 1900.0, 60.0, others=1),
+        goodput(64, 1.0, 1500.0, 9000.0, 900.0, others=5, honoured=False)]
 
 
 class ReportTest(unittest.TestCase):
@@ -63,6 +75,27 @@ class ReportTest(unittest.TestCase):
         self.assertAlmostEqual(4.2, memory["value"])  # against the soak's start, not the ready point
         self.assertTrue(memory["met"])
 
+    def test_goodput_targets_against_the_saturating_level(self):
+        targets = {t["target"].split(" (")[0].split(",")[0]: t for t in report.summarise(ROWS)["targets"]}
+        at32, at64 = targets["served rate at 32 clients / at 2"], targets["served rate at 64 clients / at 2"]
+        self.assertEqual((0.919, True), (at32["value"], at32["met"]))  # 5.7 / 6.2: at least 0.9 of the rate at 2
+        self.assertEqual((0.887, False), (at64["value"], at64["met"]))
+        self.assertIn("% under", at64["outcome"])
+        wrong = targets["answers other than 200 or 503"]
+        self.assertEqual((1, False), (wrong["value"], wrong["met"]))
+        # (queue 8 + 1 worker + 1) x the 1-client p50 of 160 ms
+        served = targets["p99 of the served at 64 clients"]
+        self.assertEqual((1600.0, False), (served["limit"], served["met"]))
+        self.assertEqual(1600.0, targets["p99 of the served at 32 clients"]["limit"])
+        self.assertEqual([True, False], [targets[f"p99 of the refused at {c} clients"]["met"] for c in (32, 64)])
+        # the clients that ignore Retry-After are reported, not judged
+        self.assertEqual(0.887, at64["value"])
+        self.assertEqual(60.0, targets["p99 of the refused at 64 clients"]["value"])
+
+    def test_no_goodput_targets_without_the_levels(self):
+        rows = [row for row in ROWS if row["kind"] != "goodput"]
+        self.assertFalse([t for t in report.summarise(rows)["targets"] if "clients" in t["target"]])
+
     def test_writes_markdown_json_and_chart(self):
         with tempfile.TemporaryDirectory() as work:
             results = os.path.join(work, "results.jsonl")
@@ -79,6 +112,8 @@ class ReportTest(unittest.TestCase):
                 markdown = f.read()
             self.assertIn("| service overhead", markdown)
             self.assertIn("test CPU, 2 cores", markdown)
+            self.assertIn("| 64 | waited out | 110 | 900 | 1 | 0 | 5.50 |", markdown)  # the overload table
+            self.assertIn("| 64 | ignored | 20 | 900 | 5 | 0 | 1.00 |", markdown)
             with open(os.path.join(work, "results.svg")) as f:
                 self.assertTrue(f.read().startswith("<svg"))
             self.assertTrue(os.path.exists(os.path.join(work, "results.json")))
