@@ -5,9 +5,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -26,6 +29,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 public class AccessTokenFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
+    private static final Pattern MANAGEMENT = Pattern.compile("/v1/models/[^/]+/?");
 
     private final SecurityProperties security;
     private final HandlerExceptionResolver errors;
@@ -43,7 +47,7 @@ public class AccessTokenFilter extends OncePerRequestFilter {
         String presented = bearer(request);
         try {
             if (path.startsWith("/v1/")) {
-                checkApi(request.getMethod(), path, presented);
+                checkApi(request, path, presented);
             } else if (path.equals("/actuator/prometheus") && SecurityProperties.present(security.metricsToken())
                     && !matches(presented, security.metricsToken())) {
                 throw new AccessDeniedException("the metrics need Authorization: Bearer <metrics token>", false);
@@ -55,23 +59,35 @@ public class AccessTokenFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    private void checkApi(String method, String path, String presented) {
-        if (!security.enabled()) {
-            return;
-        }
-        boolean admin = matches(presented, security.adminToken());
-        boolean management = path.matches("/v1/models/[^/]+/?") && ("PUT".equals(method) || "DELETE".equals(method));
-        if (management) {
-            if (!admin) {
+    private void checkApi(HttpServletRequest request, String path, String presented) {
+        String method = request.getMethod();
+        boolean management = MANAGEMENT.matcher(path).matches() && ("PUT".equals(method) || "DELETE".equals(method));
+        if (management && security.enabled()) {
+            if (!matches(presented, security.adminToken())) {
                 boolean user = matches(presented, security.token());
                 throw new AccessDeniedException(user ? "model management needs the admin token"
                         : "model management needs Authorization: Bearer <admin token>", user);
             }
-            return;
-        }
-        if (!admin && !matches(presented, security.token())) {
+        } else if (management) {
+            if (security.management() == SecurityProperties.Management.LOOPBACK && !loopback(request)) {
+                throw new AccessDeniedException("model management is open to callers on this host only: set "
+                        + "boxserve.security.admin-token and send it as Authorization: Bearer <admin token>, or "
+                        + "set boxserve.security.management=open", true);
+            }
+        } else if (security.enabled() && !matches(presented, security.adminToken())
+                && !matches(presented, security.token())) {
             throw new AccessDeniedException(presented == null ? "this API needs Authorization: Bearer <token>"
                     : "the token is not valid", false);
+        }
+    }
+
+    /** The TCP peer, never X-Forwarded-For: a header anyone can send must not open management. */
+    private static boolean loopback(HttpServletRequest request) {
+        try {
+            // Tomcat gives the peer as an IP literal, which getByName parses without a lookup
+            return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
+        } catch (UnknownHostException notAnAddress) {
+            return false;
         }
     }
 
