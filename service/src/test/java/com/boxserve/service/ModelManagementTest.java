@@ -96,6 +96,13 @@ class ModelManagementTest {
         assertEquals(404, send("PUT", "/v1/models/yolo_v99", "{}").statusCode());
         HttpResponse<String> badEngine = send("PUT", "/v1/models/" + OTHER, "{\"engine\": \"tensorflow\"}");
         assertEquals(400, badEngine.statusCode(), badEngine.body());
+        // the hostile settings: each field named, and nothing started (the model stays unknown)
+        HttpResponse<String> hostile = send("PUT", "/v1/models/" + OTHER,
+                "{\"workers\": 100000, \"queueCapacity\": -1, \"device\": \"gpu99999\", \"batchSize\": 65}");
+        assertEquals(400, hostile.statusCode(), hostile.body());
+        for (String field : new String[] {"workers:", "queueCapacity:", "device:", "batchSize:"}) {
+            assertTrue(hostile.body().contains(field), field + " named in " + hostile.body());
+        }
         assertEquals(404, send("DELETE", "/v1/models/" + OTHER, "").statusCode());
         assertEquals(200, detect(TestModels.FAST).statusCode(), "still serving");
     }

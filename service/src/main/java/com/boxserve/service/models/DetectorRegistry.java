@@ -202,16 +202,12 @@ public class DetectorRegistry implements SmartLifecycle {
     }
 
     private ServedModel configure(String name, ModelsProperties.ModelSettings settings) {
-        try {
-            InferenceEngine engine = InferenceEngine.parse(settings.engine());
-            if (settings.batchSize() > 1 && engine != InferenceEngine.PYTORCH) {
-                throw new IllegalArgumentException("dynamic batching needs the pytorch engine, not " + settings.engine());
-            }
-            return new ServedModel(name, engine, LoadOptions.parseDevice(settings.device()), settings.workers(), settings.queueCapacity(),
-                    settings.batchSize(), settings.batchWait());
-        } catch (IllegalArgumentException e) {
-            return ServedModel.failed(name, e.getMessage());
+        List<String> wrong = ModelSettingsRules.violations(settings);
+        if (!wrong.isEmpty()) {
+            return ServedModel.failed(name, "invalid settings: " + String.join("; ", wrong));
         }
+        return new ServedModel(name, InferenceEngine.parse(settings.engine()), LoadOptions.parseDevice(settings.device()),
+                settings.workers(), settings.queueCapacity(), settings.batchSize(), settings.batchWait());
     }
 
     private void load(ServedModel model) {

@@ -43,6 +43,20 @@ public record ModelsProperties(
         @DefaultValue Map<String, String> engineOptions,
         @DefaultValue Map<String, ModelSettings> perModel) {
 
+    /** Fails start-up on settings a PUT would refuse, naming the property. */
+    public ModelsProperties {
+        ModelSettings defaults = new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait);
+        refuse("boxserve.models", defaults);
+        perModel.forEach((name, settings) -> refuse("boxserve.models.per-model." + name, settings.over(defaults)));
+    }
+
+    private static void refuse(String property, ModelSettings settings) {
+        List<String> wrong = ModelSettingsRules.violations(settings);
+        if (!wrong.isEmpty()) {
+            throw new IllegalArgumentException(property + ": " + String.join("; ", wrong));
+        }
+    }
+
     /**
      * Settings for one model; a null field takes the default above.
      *

@@ -1,0 +1,72 @@
+package com.boxserve.service.models;
+
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
+import com.boxserve.zoo.InferenceEngine;
+import com.boxserve.zoo.LoadOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bounds on a model's settings, one set of rules for a {@code PUT} and for the start-up
+ * configuration, so that nothing starts on settings either would refuse. Workers are bounded by
+ * the cores: on a CPU one forward already uses them all, and each more worker costs a Predictor's
+ * native memory; a GPU gets the same bound, since the host's threads still feed it.
+ */
+final class ModelSettingsRules {
+
+    static final int WORKERS_PER_CORE = 2;
+    static final int MAX_QUEUE_CAPACITY = 1_000;
+    static final int MAX_BATCH_SIZE = 64;
+    static final Duration MAX_BATCH_WAIT = Duration.ofSeconds(1);
+
+    private ModelSettingsRules() {
+    }
+
+    static int maxWorkers() {
+        return WORKERS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Each thing wrong with settings whose every field is set, as "field: why"; empty when they are sound. */
+    static List<String> violations(ModelsProperties.ModelSettings settings) {
+        List<String> wrong = new ArrayList<>();
+        InferenceEngine engine = null;
+        try {
+            engine = InferenceEngine.parse(settings.engine());
+        } catch (IllegalArgumentException e) {
+            wrong.add("engine: " + e.getMessage());
+        }
+        try {
+            Device device = LoadOptions.parseDevice(settings.device());
+            if (device.isGpu() && device.getDeviceId() >= GpuCount.VALUE) {
+                wrong.add("device: " + settings.device() + " is not on this machine, which has "
+                        + (GpuCount.VALUE == 0 ? "no GPU" : "GPUs gpu0 to gpu" + (GpuCount.VALUE - 1)));
+            }
+        } catch (IllegalArgumentException e) {
+            wrong.add("device: " + e.getMessage());
+        }
+        between(wrong, "workers", settings.workers(), 1, maxWorkers(),
+                " (" + WORKERS_PER_CORE + " per core, " + Runtime.getRuntime().availableProcessors() + " cores)");
+        between(wrong, "queueCapacity", settings.queueCapacity(), 1, MAX_QUEUE_CAPACITY, "");
+        between(wrong, "batchSize", settings.batchSize(), 1, MAX_BATCH_SIZE, "");
+        if (settings.batchWait().isNegative() || settings.batchWait().compareTo(MAX_BATCH_WAIT) > 0) {
+            wrong.add("batchWait: must be 0 to 1s, not " + settings.batchWait());
+        }
+        if (engine != null && engine != InferenceEngine.PYTORCH && settings.batchSize() > 1) {
+            wrong.add("batchSize: dynamic batching needs the pytorch engine, not " + settings.engine());
+        }
+        return wrong;
+    }
+
+    private static void between(List<String> wrong, String field, int value, int min, int max, String why) {
+        if (value < min || value > max) {
+            wrong.add(field + ": must be " + min + " to " + max + why + ", not " + value);
+        }
+    }
+
+    /** Asked once: DJL reads it from the CUDA runtime, and it does not change while the JVM runs. */
+    private static final class GpuCount {
+        static final int VALUE = CudaUtils.getGpuCount();
+    }
+}

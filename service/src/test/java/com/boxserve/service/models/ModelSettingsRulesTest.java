@@ -1,0 +1,56 @@
+package com.boxserve.service.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelSettingsRulesTest {
+
+    private static final ModelsProperties.ModelSettings SOUND =
+            new ModelsProperties.ModelSettings("pytorch", "cpu", 1, 8, 1, Duration.ofMillis(5));
+
+    @Test
+    void soundSettingsPass() {
+        assertEquals(List.of(), ModelSettingsRules.violations(SOUND));
+        int most = ModelSettingsRules.maxWorkers();
+        assertEquals(List.of(), ModelSettingsRules.violations(
+                new ModelsProperties.ModelSettings("onnxruntime", "cpu", most, 1000, 1, Duration.ZERO)));
+    }
+
+    @Test
+    void everyBadFieldIsNamed() {
+        List<String> wrong = ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
+                "tensorflow", "gpu9999", ModelSettingsRules.maxWorkers() + 1, 0, 65, Duration.ofSeconds(2)));
+        assertEquals(List.of("engine", "device", "workers", "queueCapacity", "batchSize", "batchWait"),
+                wrong.stream().map(w -> w.substring(0, w.indexOf(':'))).toList(), wrong.toString());
+        assertTrue(wrong.get(2).contains("not " + (ModelSettingsRules.maxWorkers() + 1)), wrong.get(2));
+        assertEquals(1, ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
+                "pytorch", "cpu", 1, 8, 1, Duration.ofMillis(-1))).size());
+        assertEquals(List.of("batchSize: dynamic batching needs the pytorch engine, not onnxruntime"),
+                ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
+                        "onnxruntime", "cpu", 1, 8, 4, Duration.ofMillis(5))));
+    }
+
+    @Test
+    void startUpConfigurationIsCheckedByTheSameRulesNamingTheProperty() {
+        IllegalArgumentException defaults = assertThrows(IllegalArgumentException.class,
+                () -> properties(100_000, Map.of()));
+        assertTrue(defaults.getMessage().startsWith("boxserve.models: workers: must be 1 to "), defaults.getMessage());
+        IllegalArgumentException perModel = assertThrows(IllegalArgumentException.class, () -> properties(1,
+                Map.of("fcos_resnet50_fpn", new ModelsProperties.ModelSettings(null, null, null, -1, null, null))));
+        assertTrue(perModel.getMessage().startsWith("boxserve.models.per-model.fcos_resnet50_fpn: queueCapacity:"),
+                perModel.getMessage());
+        properties(1, Map.of()); // sound: no failure
+    }
+
+    private static ModelsProperties properties(int workers, Map<String, ModelsProperties.ModelSettings> perModel) {
+        return new ModelsProperties(Path.of("models"), List.of(), List.of(), "pytorch", "cpu", workers, 8,
+                Duration.ofSeconds(60), 2, 0, 1, Duration.ofMillis(5), Map.of(), perModel);
+    }
+}
