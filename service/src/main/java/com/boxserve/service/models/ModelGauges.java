@@ -13,6 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * A served model's gauges: its status, its queue depth and the places taken in its pool. They
  * follow whichever model is served under the name (a reload replaces the object), and leave with it.
+ * Each holds its supplier strongly: Micrometer's default weak reference let the collector take the
+ * lambda, and every gauge then read NaN; {@link #forget} removes them, so nothing outlives the model.
  */
 @Component
 class ModelGauges {
@@ -34,15 +36,18 @@ class ModelGauges {
             gauges.add(Gauge.builder("boxserve.model.status", current, c -> c.get() != null && c.get().status() == status ? 1 : 0)
                     .description("1 for the model's current status")
                     .tags("model", name, "engine", engine, "status", status.name())
+                    .strongReference(true)
                     .register(meters));
         }
         gauges.add(Gauge.builder("boxserve.queue.depth", current, c -> c.get() == null ? 0 : c.get().queueDepth())
                 .description("requests waiting for a worker")
                 .tags("model", name, "engine", engine)
+                .strongReference(true)
                 .register(meters));
         gauges.add(Gauge.builder("boxserve.queue.admitted", current, c -> c.get() == null ? 0 : c.get().admitted())
                 .description("requests holding a place in the model's pool: queued, running or being decoded")
                 .tags("model", name, "engine", engine)
+                .strongReference(true)
                 .register(meters));
         registered.put(name, gauges);
     }
