@@ -99,7 +99,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "the service failed to answer; the failure is logged", null);
     }
 
-    private static ResponseEntity<Object> problem(HttpStatus status, String type, String title, String detail,
+    static ResponseEntity<Object> problem(HttpStatus status, String type, String title, String detail,
             String retryAfterSeconds) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create("urn:boxserve:problem:" + type));
