@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -34,9 +33,8 @@ class AccessControlTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String empty = Files.createTempDirectory("no-models").toString();
-        registry.add("boxserve.models.directory", () -> empty);
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("boxserve.models.directory", TestModels::none);
         registry.add("boxserve.security.token", () -> TOKEN);
         registry.add("boxserve.security.admin-token", () -> ADMIN);
         registry.add("boxserve.security.metrics-token", () -> METRICS);

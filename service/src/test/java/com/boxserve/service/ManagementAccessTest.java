@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.Collections;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,8 @@ class ManagementAccessTest {
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String empty = Files.createTempDirectory("no-models").toString();
-        registry.add("boxserve.models.directory", () -> empty);
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("boxserve.models.directory", TestModels::none);
     }
 
     @Test

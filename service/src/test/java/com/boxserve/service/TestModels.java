@@ -29,6 +29,15 @@ public final class TestModels {
     private TestModels() {
     }
 
+    /** A fresh empty models directory, for a service that serves nothing. */
+    public static String none() {
+        try {
+            return Files.createTempDirectory("no-models").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static Path exported() {
         Path root = Path.of(System.getProperty("models.dir", "../build/models"));
         if (!Files.isRegularFile(root.resolve(FAST).resolve("detector.json"))) {

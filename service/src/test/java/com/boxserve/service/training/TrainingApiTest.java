@@ -3,13 +3,13 @@ package com.boxserve.service.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,19 +39,11 @@ class TrainingApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("boxserve.models.directory", () -> tempDir());
+        registry.add("boxserve.models.directory", TestModels::none);
         registry.add("boxserve.training.max-samples", () -> "200");
         registry.add("boxserve.training.max-epochs", () -> "200000");
         registry.add("boxserve.training.workers", () -> "1");
         registry.add("boxserve.training.queue-capacity", () -> "1");
-    }
-
-    private static String tempDir() {
-        try {
-            return Files.createTempDirectory("no-models").toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

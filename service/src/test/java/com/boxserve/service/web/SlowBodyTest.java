@@ -11,7 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import com.boxserve.service.TestModels;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,9 +29,8 @@ class SlowBodyTest {
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String empty = Files.createTempDirectory("no-models").toString();
-        registry.add("boxserve.models.directory", () -> empty);
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("boxserve.models.directory", TestModels::none);
     }
 
     @Test
