@@ -6,7 +6,9 @@ import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.UnknownModelException;
 import com.boxserve.service.training.TrainingDivergedException;
 import com.boxserve.service.workload.WorkloadException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import org.apache.catalina.connector.ClientAbortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -85,6 +87,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(TrainingDivergedException.class)
     ResponseEntity<Object> diverged(TrainingDivergedException e) {
         return problem(HttpStatus.UNPROCESSABLE_ENTITY, "training-diverged", "Training diverged", e.getMessage(), null);
+    }
+
+    /**
+     * The client stopped sending or went away while its body was read: nothing of ours failed, so
+     * no error log. Tomcat answers a read that timed out with 408, through {@link ContainerErrorController}.
+     */
+    @ExceptionHandler(ClientAbortException.class)
+    void clientGone(ClientAbortException e, HttpServletRequest request) {
+        log.info("{} {}: the client stopped sending its request ({})", request.getMethod(), request.getRequestURI(),
+                e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName());
     }
 
     @ExceptionHandler(Exception.class)
