@@ -16,13 +16,4 @@ public enum ModelFamily {
     public String id() {
         return id;
     }
-
-    public static ModelFamily fromId(String id) {
-        for (ModelFamily family : values()) {
-            if (family.id.equals(id)) {
-                return family;
-            }
-        }
-        throw new IllegalArgumentException("unknown model family '" + id + "'");
-    }
 }

@@ -99,6 +99,8 @@ class DetectionApiTest {
         assertEquals("PyTorch", fast.path("engine").asText());
         assertEquals("cpu()", fast.path("device").asText().toLowerCase());
         assertTrue(fast.path("weights").path("random").asBoolean());
+        assertEquals("MobileNetV3-Large FPN", fast.path("backbone").asText());
+        assertEquals("FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1", fast.path("officialWeights").asText());
         assertEquals(22.8, fast.path("boxMap").asDouble());
         assertEquals(0.72, fast.path("gflops").asDouble());
         assertEquals(19_386_354, fast.path("parameters").asLong());

@@ -14,6 +14,9 @@ import com.boxserve.zoo.WeightsProvenance;
  * @param status LOADING, WARMING, READY or FAILED
  * @param failure why it FAILED
  * @param weights where the weights came from; {@code random: true} means detections are meaningless
+ * @param backbone the feature extractor, e.g. ResNet-50 FPN
+ * @param officialWeights torchvision's weights enum for the official COCO weights, which the figures
+ *     below are for (what to export with for real detections, where {@code weights} are random)
  * @param boxMap torchvision's published COCO val2017 box mAP (for the official weights)
  * @param gflops torchvision's published GFLOPs
  * @param parameters torchvision's published parameter count
@@ -35,6 +38,8 @@ public record ModelView(
         ModelStatus status,
         String failure,
         WeightsView weights,
+        String backbone,
+        String officialWeights,
         Double boxMap,
         Double gflops,
         Long parameters,
@@ -84,6 +89,8 @@ public record ModelView(
                 model.status(),
                 model.failure().orElse(null),
                 metadata == null ? null : WeightsView.of(metadata.weights()),
+                architecture == null ? null : architecture.backbone(),
+                architecture == null ? null : architecture.weightsEnum(),
                 architecture == null ? null : architecture.boxMap(),
                 architecture == null ? null : architecture.gflops(),
                 architecture == null ? null : architecture.parameters(),
