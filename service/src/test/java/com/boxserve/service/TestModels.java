@@ -33,8 +33,8 @@ public final class TestModels {
     public static String none() {
         try {
             return Files.createTempDirectory("no-models").toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

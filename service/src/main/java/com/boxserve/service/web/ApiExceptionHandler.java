@@ -8,6 +8,7 @@ import com.boxserve.service.training.TrainingDivergedException;
 import com.boxserve.service.workload.WorkloadException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.util.Locale;
 import org.apache.catalina.connector.ClientAbortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         log.error("unexpected failure", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "the service failed to answer; the failure is logged", null);
+    }
+
+    /** The problem type of an answer that is just its HTTP status: its reason phrase, e.g. {@code request-timeout}. */
+    static String statusType(String reasonPhrase) {
+        return reasonPhrase.toLowerCase(Locale.ROOT).replace(' ', '-');
     }
 
     static ResponseEntity<Object> problem(HttpStatus status, String type, String title, String detail,

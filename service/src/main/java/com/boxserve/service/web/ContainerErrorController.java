@@ -3,7 +3,6 @@ package com.boxserve.service.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
@@ -30,7 +29,7 @@ public class ContainerErrorController implements ErrorController {
                 ? "the request body stopped arriving for longer than the server's read timeout"
                 : "the server refused the request before it reached the API";
         ResponseEntity<Object> answer = ApiExceptionHandler.problem(status,
-                status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'), status.getReasonPhrase(), detail, null);
+                ApiExceptionHandler.statusType(status.getReasonPhrase()), status.getReasonPhrase(), detail, null);
         // the request's own path, not this dispatch's /error (kept out where it is not a valid URI)
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String path && SAFE_PATH.matcher(path).matches()) {
             ((ProblemDetail) answer.getBody()).setInstance(URI.create(path));

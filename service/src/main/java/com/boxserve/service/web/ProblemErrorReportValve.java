@@ -2,7 +2,6 @@ package com.boxserve.service.web;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -32,7 +31,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
         HttpStatus status = HttpStatus.resolve(code);
         String title = status == null ? "Error" : status.getReasonPhrase();
-        String body = "{\"type\":\"urn:boxserve:problem:" + title.toLowerCase(Locale.ROOT).replace(' ', '-')
+        String body = "{\"type\":\"urn:boxserve:problem:" + ApiExceptionHandler.statusType(title)
                 + "\",\"title\":\"" + title + "\",\"status\":" + code
                 + ",\"detail\":\"the web server refused the request before it reached the API: a malformed or encoded"
                 + " path, or a URI or headers over its size limits\"}";
