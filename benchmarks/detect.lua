@@ -95,12 +95,12 @@ function done(summary, latency, requests)
    failed = failed + socket_errors
    local seconds = summary.duration / 1e6
    io.write(string.format('{"kind": "http", "client": "wrk", "model": "%s", "contentType": "%s", "imageBytes": %d, '
-      .. '"clients": %d, "requests": %d, "p50Ms": %.2f, "p99Ms": %.2f, "throughput": %.3f, '
+      .. '"clients": %d, "retryAfterHonoured": %s, "requests": %d, "p50Ms": %.2f, "p99Ms": %.2f, "throughput": %.3f, '
       .. '"serviceInferenceP50Ms": %s, "serviceDecodeP50Ms": %s, "serviceTotalP50Ms": %s, "failures": %d, '
       .. '"served": %d, "refused": %d, "otherStatuses": %d, "socketErrors": %d, "servedPerSecond": %.3f, '
       .. '"servedP50Ms": %s, "servedP99Ms": %s, "refusedP50Ms": %s, "refusedP99Ms": %s}\n',
       first:get("model"), first:get("content_type"), first:get("image_bytes"), first:get("clients"),
-      summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+      tostring(delay ~= nil), summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
       summary.requests / seconds, median(all.inference), median(all.decode), median(all.total),
       failed, #all.served_ms, refused, others, socket_errors, #all.served_ms / seconds,
       percentile(all.served_ms, 50), percentile(all.served_ms, 99), percentile(all.refused_ms, 50),
