@@ -199,8 +199,10 @@ class WorkerPoolTest {
         GatedRunner runner = new GatedRunner(gate);
         WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> runner);
         CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 7, LATER);
+        // one at a time: two callers' threads race, and 8 must be the one that waits in the queue
+        waitUntil(() -> runner.events.contains("start 7"));
         CompletableFuture<WorkerPool.Outcome<Integer>> queued = call(pool, 8, LATER);
-        waitUntil(() -> runner.events.contains("start 7") && pool.queueDepth() == 1);
+        waitUntil(() -> pool.queueDepth() == 1);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> pool.close(Duration.ofMillis(100)));
         assertThrows(TimeoutException.class, () -> closing.get(1, TimeUnit.SECONDS),
                 "close returned while the runner was still running, ten drains after the drain ended");
