@@ -46,3 +46,13 @@ bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 3000
 bomb += chunk(b"IDAT", zlib.compress(b"\x00" * (1 + 3 * 30000))) + chunk(b"IEND", b"")
 with open("bomb-30000x30000.png", "wb") as f:
     f.write(bomb)
+
+# What PIL decodes each of them to, as plain 8-bit RGB PNGs: the pixels the service's decoder must
+# give (ImageDecoderTest), since a Python user of torchvision would feed these.
+os.makedirs("decoded", exist_ok=True)
+for name in ["photo.jpg", "photo.png", "photo.bmp", "photo.webp", "cmyk.jpg", "rgba.png", "gray.png", "animated.gif"]:
+    Image.open(name).convert("RGB").save(os.path.join("decoded", name.replace(".", "-") + ".png"))
+# Not PIL's for the 16-bit grey: Pillow 9.4 opens it as mode I and convert("RGB") clips every
+# sample over 255, a white page. The decoder keeps the high byte instead, which is the 8-bit grey
+# of the same picture: that is the reference.
+Image.open("gray.png").convert("RGB").save(os.path.join("decoded", "gray16-png.png"))

@@ -26,21 +26,19 @@ import java.util.List;
  *
  * <p>Images whose long side exceeds {@code maxInputSide} (0: never) are shrunk before inference
  * and their boxes scaled back: that bounds memory for huge photos but departs from what
- * torchvision returns for them, so it is off unless asked for.
+ * torchvision returns for them, so it is off unless asked for. Images too thin for the model's
+ * transform are refused with {@link ImageShapeException} ({@link InputSizeRule}).
  */
 public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput, DetectionResult> {
 
     private static final String FRAME = "frame";
 
     private final DetectorMetadata metadata;
-    private final int maxInputSide;
+    private final InputSizeRule sizes;
 
     public DetectionTranslator(DetectorMetadata metadata, int maxInputSide) {
-        if (maxInputSide < 0) {
-            throw new IllegalArgumentException("maxInputSide must be 0 (off) or positive");
-        }
         this.metadata = metadata;
-        this.maxInputSide = maxInputSide;
+        this.sizes = new InputSizeRule(metadata.architecture(), maxInputSide);
     }
 
     /** The original image's size, the size fed to the model, and the options, carried to processOutput. */
@@ -58,20 +56,16 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
     record Prepared(NDArray tensor, Frame frame) {
     }
 
-    /** Checks the options, shrinks the image if asked, and makes its {@code [3, H, W]} tensor in {@code manager}. */
+    /** Checks the options and the shape, shrinks the image if asked, and makes its {@code [3, H, W]} tensor in {@code manager}. */
     Prepared prepare(DetectionInput input, NDManager manager) {
         DetectionOptions options = input.options();
         options.validateFor(metadata);
         Image image = input.image();
         int width = image.getWidth();
         int height = image.getHeight();
-        Image fed = image;
-        int longSide = Math.max(width, height);
-        if (maxInputSide > 0 && longSide > maxInputSide) {
-            double scale = (double) maxInputSide / longSide;
-            fed = image.resize(Math.max(1, (int) Math.round(width * scale)),
-                    Math.max(1, (int) Math.round(height * scale)), true);
-        }
+        sizes.check(width, height);
+        InputSizeRule.Size size = sizes.fed(width, height);
+        Image fed = size.width() == width && size.height() == height ? image : image.resize(size.width(), size.height(), true);
         float[] chw = toChw(fed, manager);
         NDArray tensor = manager.create(FloatBuffer.wrap(chw), new Shape(3, fed.getHeight(), fed.getWidth()),
                 DataType.FLOAT32);

@@ -33,14 +33,15 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import com.boxserve.service.deploy.DeploymentFilesTest;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.workload.QueueFullException;
 import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.zoo.CocoCategories;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.Socket;
 import java.util.Map;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -144,10 +145,14 @@ class DetectionApiTest {
         for (int i = 0; i < detections.size(); i++) {
             JsonNode want = reference.path("detections").get(i);
             JsonNode got = detections.get(i);
-            assertEquals(want.path("label").asInt(), got.path("categoryId").asInt());
-            assertEquals(want.path("score").asDouble(), got.path("score").asDouble(), 1e-4);
-            assertEquals(want.path("box").get(0).asDouble(), got.path("box").path("x1").asDouble(), 0.1);
-            assertEquals(want.path("box").get(3).asDouble(), got.path("box").path("y2").asDouble(), 0.1);
+            String at = "detection " + i + ": " + got;
+            assertEquals(want.path("label").asInt(), got.path("categoryId").asInt(), at);
+            assertEquals(CocoCategories.name(want.path("label").asInt()), got.path("label").asText(), at);
+            assertEquals(want.path("score").asDouble(), got.path("score").asDouble(), 1e-4, at);
+            String[] corners = {"x1", "y1", "x2", "y2"};
+            for (int c = 0; c < 4; c++) {
+                assertEquals(want.path("box").get(c).asDouble(), got.path("box").path(corners[c]).asDouble(), 0.1, at);
+            }
         }
     }
 
@@ -294,6 +299,11 @@ class DetectionApiTest {
                     .filter(line -> line.startsWith("boxserve")).map(line -> line.replaceAll("\\{.*", ""))
                     .distinct().collect(java.util.stream.Collectors.joining("\n")));
         }
+        Set<String> exported = metrics.lines().filter(line -> !line.startsWith("#"))
+                .map(line -> line.replaceAll("[{ ].*", "")).collect(java.util.stream.Collectors.toSet());
+        for (String queried : DeploymentFilesTest.dashboardMetrics()) {
+            assertTrue(exported.contains(queried), "the Grafana dashboard queries " + queried + ", which the service does not export");
+        }
         assertTrue(metrics.contains("model=\"" + TestModels.FAST + "\""));
         assertTrue(metrics.contains("outcome=\"success\""));
         assertEquals(404, get("/actuator/env").statusCode(), "only health, info and prometheus are exposed");
@@ -312,9 +322,9 @@ class DetectionApiTest {
             assertTrue(Integer.parseInt(raw.headers().firstValue("Retry-After").orElse("0")) >= 1, "Retry-After in seconds");
             assertProblem(postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png"))), 503);
             // a body that never comes: the answer cannot wait for it
-            String answer = rawExchange("POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
-                    + "Content-Length: 500000\r\n\r\n");
-            assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+            RawHttp.Answer answer = RawHttp.exchange(port, "POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: image/jpeg\r\nContent-Length: 500000\r\n\r\n");
+            assertEquals(503, answer.status(), answer.toString());
             assertEquals(decodes, count("boxserve.detect.decode"), "nothing refused was decoded");
         } finally {
             held.forEach(WorkerPool.Admission::close);
@@ -325,10 +335,11 @@ class DetectionApiTest {
 
     @Test
     void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
-        String answer = rawExchange("POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
-                + "Content-Length: 31457280\r\n\r\n");
-        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
-        assertTrue(answer.contains("application/problem+json") && answer.contains("image-too-large"), answer);
+        RawHttp.Answer answer = RawHttp.exchange(port, "POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: image/jpeg\r\nContent-Length: 31457280\r\n\r\n");
+        assertEquals(413, answer.status(), answer.toString());
+        assertEquals("application/problem+json", answer.header("Content-Type"));
+        assertTrue(answer.body().contains("image-too-large"), answer.toString());
     }
 
     @Test
@@ -404,28 +415,6 @@ class DetectionApiTest {
         return found == null ? 0 : found.count();
     }
 
-    /** Sends raw bytes (headers the HTTP client would not send as they are) and reads the answer, 5 s at most. */
-    private String rawExchange(String request) throws IOException {
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
-                    answer.write(buffer, 0, n);
-                    if (answer.toString(StandardCharsets.ISO_8859_1).contains("}")) {
-                        break; // the problem body is in
-                    }
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                // whatever came within the time is the answer
-            }
-            return answer.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
-
     // ---------------------------------------------------------------- helpers
 
     private void assertProblem(HttpResponse<byte[]> response, int status) throws IOException {
@@ -446,10 +435,8 @@ class DetectionApiTest {
         throw new AssertionError(name + " not listed: " + models);
     }
 
-    private static byte[] image(String name) throws IOException {
-        try (InputStream in = DetectionApiTest.class.getResourceAsStream("/images/" + name)) {
-            return in.readAllBytes();
-        }
+    private static byte[] image(String name) {
+        return TestImages.resource(name);
     }
 
     private URI uri(String path) {
@@ -467,17 +454,9 @@ class DetectionApiTest {
 
     private HttpResponse<byte[]> postMultipart(String path, List<byte[]> images) throws Exception {
         String boundary = UUID.randomUUID().toString();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (int i = 0; i < images.size(); i++) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + i
-                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.write(images.get(i));
-            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(RawHttp.multipart(boundary, "image", "application/octet-stream",
+                        images))).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) throws IOException {

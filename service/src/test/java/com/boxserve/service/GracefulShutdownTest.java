@@ -3,7 +3,6 @@ package com.boxserve.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import com.boxserve.service.models.DetectorRegistry;
+import com.boxserve.service.models.ServedModel;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,10 +34,7 @@ class GracefulShutdownTest {
                 "--boxserve.models.include=" + TestModels.FAST, "--boxserve.models.workers=1",
                 "--boxserve.models.queue-capacity=16", "--boxserve.images.max-bytes=200KB");
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        byte[] image;
-        try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
-            image = in.readAllBytes();
-        }
+        byte[] image = TestImages.resource("photo.png");
         TestModels.awaitReadiness("http://localhost:" + port);
 
         HttpResponse<String> tooBig = post(port, new byte[300 * 1024]);
@@ -47,7 +45,13 @@ class GracefulShutdownTest {
         for (int i = 0; i < 6; i++) {
             inFlight.add(http.sendAsync(request(port, image), HttpResponse.BodyHandlers.ofString()));
         }
-        Thread.sleep(300); // all six sent; one running, the rest queued
+        // the close begins with one request running and at least one more waiting in the queue
+        ServedModel model = context.getBean(DetectorRegistry.class).get(TestModels.FAST);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (model.queueDepth() < 1) {
+            assertTrue(System.nanoTime() < deadline, "no request ever waited in the queue");
+            Thread.sleep(1);
+        }
         context.close();
         for (CompletableFuture<HttpResponse<String>> request : inFlight) {
             HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +64,7 @@ class ModelManagementTest {
         assertEquals(200, detect(OTHER).statusCode());
 
         // reload FAST on the other engine while a client keeps calling it: it never stops answering
-        Traffic traffic = new Traffic(TestModels.FAST);
+        Traffic traffic = new Traffic(TestModels.FAST, 1);
         traffic.awaitMore(2);
         HttpResponse<String> reload = send("PUT", "/v1/models/" + TestModels.FAST, "{\"engine\": \"onnxruntime\", \"workers\": 2}");
         assertEquals(202, reload.statusCode(), reload.body());
@@ -74,10 +74,12 @@ class ModelManagementTest {
         Map<Integer, Integer> statuses = traffic.stop();
         assertEquals(Map.of(200, statuses.getOrDefault(200, 0)), statuses, "only 200s across a reload: " + statuses);
 
-        // unload OTHER under traffic: 200s, then 503s with Retry-After while it drains, then 404s; nothing else
+        // unload OTHER under traffic: 200s, then 503s with Retry-After while it drains, then 404s; nothing else.
+        // Four clients keep its queue holding jobs, so the drain lasts forwards long and the clients
+        // answered by it come straight back to a model that is unloading.
         String gauge = "model=\"" + OTHER + "\",status";
         assertTrue(get("/actuator/prometheus").body().contains(gauge), "its status gauge while served");
-        Traffic draining = new Traffic(OTHER);
+        Traffic draining = new Traffic(OTHER, 4);
         draining.awaitMore(2);
         assertEquals(202, send("DELETE", "/v1/models/" + OTHER, "").statusCode());
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -88,6 +90,7 @@ class ModelManagementTest {
         draining.awaitMore(2);
         Map<Integer, Integer> seen = draining.stop();
         assertTrue(Set.of(200, 503, 404).containsAll(seen.keySet()), "only 200, 503 and 404: " + seen);
+        assertTrue(seen.containsKey(503), "503 while it drains: " + seen);
         assertTrue(seen.containsKey(404), seen.toString());
         assertFalse(draining.missingRetryAfter.get(), "every 503 carries Retry-After");
         assertFalse(get("/actuator/prometheus").body().contains(gauge), "its gauges are gone");
@@ -107,29 +110,32 @@ class ModelManagementTest {
         assertEquals(200, detect(TestModels.FAST).statusCode(), "still serving");
     }
 
-    /** One client calling a model in a loop until stopped, counting statuses. */
+    /** Clients calling a model in a loop until stopped, counting statuses. */
     private final class Traffic {
         final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicBoolean missingRetryAfter = new AtomicBoolean();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
-        final Thread thread;
+        final List<Thread> threads = new ArrayList<>();
 
-        Traffic(String model) {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = detect(model);
-                        statuses.merge(response.statusCode(), 1, Integer::sum);
-                        if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isEmpty()) {
-                            missingRetryAfter.set(true);
+        Traffic(String model, int clients) {
+            for (int i = 0; i < clients; i++) {
+                Thread thread = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> response = detect(model);
+                            statuses.merge(response.statusCode(), 1, Integer::sum);
+                            if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isEmpty()) {
+                                missingRetryAfter.set(true);
+                            }
+                        } catch (Exception e) {
+                            errors.add(e);
                         }
-                    } catch (Exception e) {
-                        errors.add(e);
                     }
-                }
-            });
-            thread.start();
+                });
+                thread.start();
+                threads.add(thread);
+            }
         }
 
         /** Waits until the client has had this many more answers. */
@@ -148,7 +154,9 @@ class ModelManagementTest {
 
         Map<Integer, Integer> stop() throws InterruptedException {
             running.set(false);
-            thread.join(30_000);
+            for (Thread thread : threads) {
+                thread.join(30_000);
+            }
             assertTrue(errors.isEmpty(), "client errors: " + errors);
             return Map.copyOf(statuses);
         }
@@ -167,10 +175,7 @@ class ModelManagementTest {
     }
 
     private HttpResponse<String> detect(String model) throws Exception {
-        byte[] image;
-        try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
-            image = in.readAllBytes();
-        }
+        byte[] image = TestImages.resource("photo.png");
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/models/" + model + "/detect"))
                 .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -49,11 +48,9 @@ public class DetectionAdmissionFilter extends OncePerRequestFilter {
             return;
         }
         String model = UriUtils.decode(detect.group(1), StandardCharsets.UTF_8);
-        boolean multipart = request.getContentType() != null
-                && request.getContentType().toLowerCase().startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
         DetectionCall call;
         try {
-            call = detections.admit(model, multipart ? -1 : request.getContentLengthLong());
+            call = detections.admit(model, request.getContentLengthLong());
         } catch (RuntimeException refused) {
             errors.resolveException(request, response, null, refused);
             return;

@@ -1,6 +1,5 @@
 package com.boxserve.service.detection;
 
-import com.boxserve.service.web.InvalidRequestException;
 import com.boxserve.service.detection.DetectionResponse.DetectionView;
 import com.boxserve.service.detection.DetectionResponse.ImageSize;
 import com.boxserve.service.detection.DetectionResponse.ModelRef;
@@ -81,7 +80,7 @@ public class DetectionController {
             @RequestParam(required = false) Integer maxDetections,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         if (images.size() > limits.maxImagesPerRequest()) {
-            throw new InvalidRequestException(images.size() + " images in one request; the limit is "
+            throw new InvalidDetectionRequestException(images.size() + " images in one request; the limit is "
                     + limits.maxImagesPerRequest());
         }
         List<byte[]> bytes = new ArrayList<>();
@@ -94,7 +93,7 @@ public class DetectionController {
             return respond(answers, accept);
         }
         if (wantsImage(accept) != null) {
-            throw new InvalidRequestException("an annotated image can be returned for one image at a time");
+            throw new InvalidDetectionRequestException("an annotated image can be returned for one image at a time");
         }
         List<DetectionResponse> results = answers.stream().map(DetectionController::toResponse).toList();
         DetectionResponse first = results.get(0);
@@ -150,7 +149,7 @@ public class DetectionController {
                         try {
                             ids.add(CocoCategories.id(name));
                         } catch (IllegalArgumentException e) {
-                            throw new InvalidRequestException(e.getMessage());
+                            throw new InvalidDetectionRequestException(e.getMessage());
                         }
                     }
                 }
@@ -159,12 +158,10 @@ public class DetectionController {
         return new DetectionOptions(threshold, ids, maxDetections);
     }
 
+    /** A body sent without a length (chunked) is read only one byte past the limit. */
     private byte[] readLimited(InputStream body) throws IOException {
-        long max = limits.maxBytes().toBytes();
-        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        if (bytes.length > max) {
-            throw new ImageTooLargeException("the image has more than " + max + " bytes, the limit");
-        }
+        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes().toBytes() + 1));
+        limits.checkBody(bytes.length, false);
         return bytes;
     }
 

@@ -6,13 +6,14 @@ import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.ModelsProperties;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.models.UnknownModelException;
-import com.boxserve.service.web.InvalidRequestException;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.service.workload.WorkloadException;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.DetectionResult;
 import com.boxserve.zoo.DetectorMetadata;
+import com.boxserve.zoo.ImageShapeException;
+import com.boxserve.zoo.InputSizeRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,18 +48,14 @@ public class DetectionService {
      * an unknown model (404), a body declared over the byte limit (413), a model not ready or
      * every place taken (503). A refusal is counted here.
      *
-     * @param declaredBytes the body's declared length; -1 when it is not declared (or is multipart,
-     *     whose limits apply to each part)
+     * @param declaredBytes the body's declared length, raw or multipart; -1 when it is not declared
      */
     public DetectionCall admit(String modelName, long declaredBytes) {
         long started = System.nanoTime();
         ServedModel model = null;
         try {
             model = registry.get(modelName);
-            long max = limits.maxBytes().toBytes();
-            if (declaredBytes > max) {
-                throw new ImageTooLargeException("the body declares " + declaredBytes + " bytes; the limit is " + max);
-            }
+            limits.checkBody(declaredBytes, true);
             return new DetectionCall(model, model.admit(), started, Instant.now().plus(models.requestTimeout()));
         } catch (RuntimeException e) {
             metrics.request(model, outcome(e), System.nanoTime() - started);
@@ -70,11 +67,15 @@ public class DetectionService {
     public List<Detected> detect(DetectionCall call, List<byte[]> images, DetectionOptions options) {
         ServedModel model = call.model();
         try {
-            validate(options, model.metadata().orElseThrow(() -> new IllegalStateException("no metadata")));
+            DetectorMetadata metadata = model.metadata().orElseThrow(() -> new IllegalStateException("no metadata"));
+            validate(options, metadata);
+            InputSizeRule sizes = new InputSizeRule(metadata.architecture(), models.maxInputSide());
             List<DecodedImage> decoded = new ArrayList<>();
             for (byte[] bytes : images) {
                 DecodedImage image = decoder.decode(bytes);
                 metrics.decoded(model, image);
+                // refused here, not by the worker: an image the model cannot take is the client's, not a run failure
+                sizes.check(image.width(), image.height());
                 decoded.add(image);
             }
             List<Detected> answers = new ArrayList<>();
@@ -105,7 +106,7 @@ public class DetectionService {
         try {
             options.validateFor(metadata);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(e.getMessage());
+            throw new InvalidDetectionRequestException(e.getMessage());
         }
     }
 
@@ -116,8 +117,8 @@ public class DetectionService {
         if (e instanceof ModelNotReadyException) {
             return "unavailable";
         }
-        if (e instanceof ImageTooLargeException || e instanceof UnsupportedImageException
-                || e instanceof InvalidRequestException || e instanceof UnknownModelException) {
+        if (e instanceof ImageTooLargeException || e instanceof UnsupportedImageException || e instanceof ImageShapeException
+                || e instanceof InvalidDetectionRequestException || e instanceof UnknownModelException) {
             return "rejected";
         }
         return "error";

@@ -1,6 +1,5 @@
 package com.boxserve.service.detection;
 
-import com.boxserve.service.web.InvalidRequestException;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
@@ -14,6 +13,8 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
  * and checked before any pixel is decoded, so a decompression bomb costs nothing. Colours are
  * converted as PIL's {@code convert("RGB")} does, so pixels equal what a Python user of
  * torchvision would feed: alpha is dropped (not composited), grey is replicated (not
- * gamma-converted), 16-bit samples keep their high byte.
+ * gamma-converted), 16-bit samples keep their high byte (where Pillow 9.4 clips them at 255).
  */
 @Component
 public class ImageDecoder {
@@ -46,11 +47,7 @@ public class ImageDecoder {
     public DecodedImage decode(byte[] bytes) {
         long started = System.nanoTime();
         if (bytes.length == 0) {
-            throw new InvalidRequestException("the image is empty (0 bytes)");
-        }
-        if (bytes.length > limits.maxBytes().toBytes()) {
-            throw new ImageTooLargeException("the image has " + bytes.length + " bytes; the limit is "
-                    + limits.maxBytes().toBytes());
+            throw new InvalidDetectionRequestException("the image is empty (0 bytes)");
         }
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
@@ -60,6 +57,13 @@ public class ImageDecoder {
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
             try {
+                if (format.equals("png")) {
+                    PngChunks.verify(bytes);
+                } else if (format.equals("bmp")) {
+                    verifyBmpHeaders(bytes);
+                } else if (format.equals("webp")) {
+                    verifyRiffSize(bytes);
+                }
                 reader.setInput(input, true, true);
                 long width = reader.getWidth(0);
                 long height = reader.getHeight(0);
@@ -91,6 +95,28 @@ public class ImageDecoder {
             }
         } catch (IOException e) {
             throw new UnsupportedImageException("the image cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * ImageIO's BMP reader takes its size from past the end of a file that stops inside its
+     * headers, and would refuse "BM" and a few bytes as a huge image instead of a damaged one.
+     */
+    private static void verifyBmpHeaders(byte[] bytes) {
+        // a 14-byte file header, then an info header that begins with its own size (12 bytes at least)
+        long infoSize = bytes.length < 18 ? 0 : Integer.toUnsignedLong(ByteBuffer.wrap(bytes, 14, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (infoSize < 12 || 14 + infoSize > bytes.length) {
+            throw new UnsupportedImageException("the bmp image is damaged: it ends inside its headers");
+        }
+    }
+
+    /** The WebP reader reads a frame's size from whatever follows "VP8 ", even where the RIFF container says nothing follows. */
+    private static void verifyRiffSize(byte[] bytes) {
+        // "RIFF", the size of what follows it, then "WEBP" and at least one chunk header
+        long size = bytes.length < 8 ? 0 : Integer.toUnsignedLong(ByteBuffer.wrap(bytes, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (size < 12 || 8 + size > bytes.length) {
+            throw new UnsupportedImageException("the webp image is damaged: its RIFF header declares " + size
+                    + " bytes after it, and the file has " + Math.max(0, bytes.length - 8));
         }
     }
 

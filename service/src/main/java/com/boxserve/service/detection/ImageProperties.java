@@ -7,7 +7,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Limits on what a request may send ({@code boxserve.images.*}).
  *
- * @param maxBytes the largest encoded image accepted
+ * @param maxBytes the largest detect request body, raw or multipart (all its parts together):
+ *     {@link #checkBody} is the one place it is compared, and the multipart parser is given it
+ *     ({@link MultipartLimits})
  * @param maxPixels the most pixels an image may decode to, checked from its header before decoding
  * @param maxImagesPerRequest the most images one multipart request may carry
  */
@@ -16,4 +18,13 @@ public record ImageProperties(
         @DefaultValue("20MB") DataSize maxBytes,
         @DefaultValue("40000000") long maxPixels,
         @DefaultValue("16") int maxImagesPerRequest) {
+
+    /** Refuses a body over {@link #maxBytes}, from its declared length before it is read, or as it is read. */
+    public void checkBody(long bytes, boolean declared) {
+        long max = maxBytes.toBytes();
+        if (bytes > max) {
+            throw new ImageTooLargeException((declared ? "the body declares " + bytes + " bytes" : "the body has more than "
+                    + max + " bytes") + "; the limit (boxserve.images.max-bytes) is " + max);
+        }
+    }
 }

@@ -91,7 +91,7 @@ public class DetectorRegistry implements SmartLifecycle {
         }
         ServedModel fresh = configure(name, requested.over(properties.settingsFor(name)));
         if (fresh.status() == ModelStatus.FAILED) {
-            throw new IllegalArgumentException(fresh.failure().orElse("invalid settings"));
+            throw new InvalidModelSettingsException(fresh.failure().orElse("invalid settings"));
         }
         ServedModel current = models.get(name);
         if (current != null && current.status() == ModelStatus.READY) {

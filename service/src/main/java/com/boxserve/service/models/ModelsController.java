@@ -3,7 +3,6 @@ package com.boxserve.service.models;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import com.boxserve.service.web.InvalidRequestException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,13 +46,9 @@ public class ModelsController {
     @PutMapping("/{name}")
     @Operation(summary = "Load a model, or reload it with other settings (admin); it loads in the background")
     public ResponseEntity<ModelView> deploy(@PathVariable String name,
-            @RequestBody(required = false) ModelsProperties.ModelSettings settings) {
-        try {
-            ServedModel model = registry.deploy(name, settings == null ? ModelsProperties.ModelSettings.NONE : settings);
-            return ResponseEntity.accepted().body(ModelView.of(model));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(e.getMessage());
-        }
+            @RequestBody(required = false) ModelSettingsRequest settings) {
+        ServedModel model = registry.deploy(name, (settings == null ? ModelSettingsRequest.NONE : settings).settings());
+        return ResponseEntity.accepted().body(ModelView.of(model));
     }
 
     @DeleteMapping("/{name}")

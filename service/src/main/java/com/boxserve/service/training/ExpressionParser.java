@@ -1,6 +1,5 @@
 package com.boxserve.service.training;
 
-import com.boxserve.service.web.InvalidRequestException;
 import java.util.Set;
 
 /**
@@ -29,10 +28,10 @@ final class ExpressionParser {
 
     static Expression parse(String text, int maxLength) {
         if (text == null || text.isBlank()) {
-            throw new InvalidRequestException("the expression is empty");
+            throw new InvalidTrainingRequestException("the expression is empty");
         }
         if (text.length() > maxLength) {
-            throw new InvalidRequestException("the expression has " + text.length() + " characters; the limit is " + maxLength);
+            throw new InvalidTrainingRequestException("the expression has " + text.length() + " characters; the limit is " + maxLength);
         }
         ExpressionParser parser = new ExpressionParser(text);
         Expression expression = parser.sum(0);
@@ -192,7 +191,7 @@ final class ExpressionParser {
         }
     }
 
-    private InvalidRequestException error(String what) {
-        return new InvalidRequestException("cannot parse the expression at character " + (position + 1) + ": " + what);
+    private InvalidTrainingRequestException error(String what) {
+        return new InvalidTrainingRequestException("cannot parse the expression at character " + (position + 1) + ": " + what);
     }
 }

@@ -2,7 +2,6 @@ package com.boxserve.service.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.boxserve.service.web.InvalidRequestException;
 import com.boxserve.service.workload.RunFailedException;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.service.workload.WorkloadException;
@@ -69,10 +68,10 @@ public class TrainingService {
     private DerivativeResult runDerivative(String expression, List<Double> points) {
         Expression parsed = ExpressionParser.parse(expression, limits.maxExpressionLength());
         if (points == null || points.isEmpty()) {
-            throw new InvalidRequestException("give at least one point x");
+            throw new InvalidTrainingRequestException("give at least one point x");
         }
         if (points.size() > limits.maxSamples()) {
-            throw new InvalidRequestException(points.size() + " points; the limit is " + limits.maxSamples());
+            throw new InvalidTrainingRequestException(points.size() + " points; the limit is " + limits.maxSamples());
         }
         double[] x = finite(points, "x");
         return run(() -> {
@@ -102,17 +101,17 @@ public class TrainingService {
     private LinearRegressionResult runLinearRegression(LinearRegressionRequest request) {
         double[][] x = rows(request.x());
         if (request.y() == null || request.y().size() != x.length) {
-            throw new InvalidRequestException("x has " + x.length + " samples but y has "
+            throw new InvalidTrainingRequestException("x has " + x.length + " samples but y has "
                     + (request.y() == null ? 0 : request.y().size()));
         }
         double[] y = finite(request.y(), "y");
         double learningRate = request.learningRate() == null ? 0.01 : request.learningRate();
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new InvalidRequestException("learningRate must be a positive number, not " + request.learningRate());
+            throw new InvalidTrainingRequestException("learningRate must be a positive number, not " + request.learningRate());
         }
         int epochs = request.epochs() == null ? 1000 : request.epochs();
         if (epochs < 1 || epochs > limits.maxEpochs()) {
-            throw new InvalidRequestException("epochs must be between 1 and " + limits.maxEpochs() + ", not " + epochs);
+            throw new InvalidTrainingRequestException("epochs must be between 1 and " + limits.maxEpochs() + ", not " + epochs);
         }
         LinearRegressionTrainer.Method method = method(request.method());
         int features = x[0].length;
@@ -120,7 +119,7 @@ public class TrainingService {
         double bias;
         if (request.weights() != null) {
             if (request.weights().size() != features) {
-                throw new InvalidRequestException(features + " features need " + features + " starting weights, not "
+                throw new InvalidTrainingRequestException(features + " features need " + features + " starting weights, not "
                         + request.weights().size());
             }
             weights = finite(request.weights(), "weights");
@@ -150,14 +149,14 @@ public class TrainingService {
         Pooling.Mode pooling = switch (mode == null ? "max" : mode.toLowerCase()) {
             case "max" -> Pooling.Mode.MAX;
             case "min" -> Pooling.Mode.MIN;
-            default -> throw new InvalidRequestException("mode must be max or min, not " + mode);
+            default -> throw new InvalidTrainingRequestException("mode must be max or min, not " + mode);
         };
         int[] k = pair(kernel, "kernel", null);
         int[] s = pair(stride, "stride", k);
         int rows = batch[0].length;
         int columns = batch[0][0].length;
         if (k[0] > rows || k[1] > columns) {
-            throw new InvalidRequestException("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
+            throw new InvalidTrainingRequestException("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
                     + " input");
         }
         double[][][] output = run(() -> Pooling.pool(batch, pooling, k[0], k[1], s[0], s[1]));
@@ -191,7 +190,7 @@ public class TrainingService {
         if (e instanceof TrainingDivergedException) {
             return "diverged";
         }
-        return e instanceof InvalidRequestException ? "rejected" : "error";
+        return e instanceof InvalidTrainingRequestException ? "rejected" : "error";
     }
 
     @SuppressWarnings("unchecked")
@@ -211,36 +210,36 @@ public class TrainingService {
         return switch (method == null ? "autograd" : method.toLowerCase()) {
             case "autograd" -> LinearRegressionTrainer.Method.AUTOGRAD;
             case "manual" -> LinearRegressionTrainer.Method.MANUAL;
-            default -> throw new InvalidRequestException("method must be autograd or manual, not " + method);
+            default -> throw new InvalidTrainingRequestException("method must be autograd or manual, not " + method);
         };
     }
 
     /** x as rows: a list of numbers is one feature; a list of lists is one row per sample. */
     private double[][] rows(List<Object> x) {
         if (x == null || x.isEmpty()) {
-            throw new InvalidRequestException("x is empty");
+            throw new InvalidTrainingRequestException("x is empty");
         }
         if (x.size() > limits.maxSamples()) {
-            throw new InvalidRequestException(x.size() + " samples; the limit is " + limits.maxSamples());
+            throw new InvalidTrainingRequestException(x.size() + " samples; the limit is " + limits.maxSamples());
         }
         double[][] rows = new double[x.size()][];
         for (int i = 0; i < x.size(); i++) {
             Object row = x.get(i);
             rows[i] = row instanceof List<?> list ? finite(list, "x[" + i + "]") : finite(List.of(row), "x");
             if (rows[i].length == 0 || rows[i].length != rows[0].length) {
-                throw new InvalidRequestException("every row of x needs the same number of features (row " + i + " has "
+                throw new InvalidTrainingRequestException("every row of x needs the same number of features (row " + i + " has "
                         + rows[i].length + ", row 0 has " + rows[0].length + ")");
             }
         }
         if (rows[0].length > limits.maxFeatures()) {
-            throw new InvalidRequestException(rows[0].length + " features; the limit is " + limits.maxFeatures());
+            throw new InvalidTrainingRequestException(rows[0].length + " features; the limit is " + limits.maxFeatures());
         }
         return rows;
     }
 
     private double[][][] batch(List<Object> input) {
         if (input == null || input.isEmpty()) {
-            throw new InvalidRequestException("input is empty");
+            throw new InvalidTrainingRequestException("input is empty");
         }
         boolean batched = input.get(0) instanceof List<?> first && !first.isEmpty() && first.get(0) instanceof List<?>;
         List<?> matrices = batched ? input : List.of(input);
@@ -248,22 +247,22 @@ public class TrainingService {
         long values = 0;
         for (int m = 0; m < matrices.size(); m++) {
             if (!(matrices.get(m) instanceof List<?> matrix) || matrix.isEmpty()) {
-                throw new InvalidRequestException("input must be a 2-D array of numbers, or a list of them");
+                throw new InvalidTrainingRequestException("input must be a 2-D array of numbers, or a list of them");
             }
             batch[m] = new double[matrix.size()][];
             for (int r = 0; r < matrix.size(); r++) {
                 if (!(matrix.get(r) instanceof List<?> row)) {
-                    throw new InvalidRequestException("input must be a 2-D array of numbers, or a list of them");
+                    throw new InvalidTrainingRequestException("input must be a 2-D array of numbers, or a list of them");
                 }
                 batch[m][r] = finite(row, "input");
                 values += batch[m][r].length;
                 if (batch[m][r].length == 0 || batch[m][r].length != batch[0][0].length || matrix.size() != batch[0].length) {
-                    throw new InvalidRequestException("every input must be a rectangle of the same size");
+                    throw new InvalidTrainingRequestException("every input must be a rectangle of the same size");
                 }
             }
         }
         if (values > limits.maxSamples()) {
-            throw new InvalidRequestException(values + " values; the limit is " + limits.maxSamples());
+            throw new InvalidTrainingRequestException(values + " values; the limit is " + limits.maxSamples());
         }
         return batch;
     }
@@ -271,13 +270,13 @@ public class TrainingService {
     private static int[] pair(List<Integer> value, String name, int[] fallback) {
         if (value == null || value.isEmpty()) {
             if (fallback == null) {
-                throw new InvalidRequestException(name + " is required");
+                throw new InvalidTrainingRequestException(name + " is required");
             }
             return fallback;
         }
         int[] pair = value.size() == 1 ? new int[] {value.get(0), value.get(0)} : new int[] {value.get(0), value.get(1)};
         if (value.size() > 2 || pair[0] < 1 || pair[1] < 1) {
-            throw new InvalidRequestException(name + " must be one or two positive integers, not " + value);
+            throw new InvalidTrainingRequestException(name + " must be one or two positive integers, not " + value);
         }
         return pair;
     }
@@ -286,7 +285,7 @@ public class TrainingService {
         double[] result = new double[values.size()];
         for (int i = 0; i < result.length; i++) {
             if (!(values.get(i) instanceof Number number) || !Double.isFinite(number.doubleValue())) {
-                throw new InvalidRequestException(name + " must hold finite numbers; found " + values.get(i));
+                throw new InvalidTrainingRequestException(name + " must hold finite numbers; found " + values.get(i));
             }
             result[i] = number.doubleValue();
         }

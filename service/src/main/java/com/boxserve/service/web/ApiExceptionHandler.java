@@ -1,11 +1,15 @@
 package com.boxserve.service.web;
 
 import com.boxserve.service.detection.ImageTooLargeException;
+import com.boxserve.service.detection.InvalidDetectionRequestException;
 import com.boxserve.service.detection.UnsupportedImageException;
+import com.boxserve.service.models.InvalidModelSettingsException;
 import com.boxserve.service.models.ModelNotReadyException;
 import com.boxserve.service.models.UnknownModelException;
+import com.boxserve.service.training.InvalidTrainingRequestException;
 import com.boxserve.service.training.TrainingDivergedException;
 import com.boxserve.service.workload.WorkloadException;
+import com.boxserve.zoo.ImageShapeException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Locale;
@@ -14,12 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -49,9 +58,18 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").body(problem.getBody());
     }
 
-    @ExceptionHandler(InvalidRequestException.class)
-    ResponseEntity<Object> invalid(InvalidRequestException e) {
+    /** Each feature's own invalid-request failure: the features know what is wrong, this layer what status it is. */
+    @ExceptionHandler({InvalidDetectionRequestException.class, InvalidModelSettingsException.class,
+            InvalidTrainingRequestException.class})
+    ResponseEntity<Object> invalid(RuntimeException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), null);
+    }
+
+    /** A JSON body that does not parse or does not fit its request record: the answer names the field and what it takes. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", JsonBodyErrors.describe(e), null);
     }
 
     @ExceptionHandler(ImageTooLargeException.class)
@@ -62,6 +80,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnsupportedImageException.class)
     ResponseEntity<Object> unsupported(UnsupportedImageException e) {
         return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image", "Unsupported image", e.getMessage(), null);
+    }
+
+    /** The image decodes but the model's transform would scale a side to nothing: the body names the side it needs. */
+    @ExceptionHandler(ImageShapeException.class)
+    ResponseEntity<Object> shape(ImageShapeException e) {
+        ResponseEntity<Object> answer = problem(HttpStatus.UNPROCESSABLE_ENTITY, "image-shape-unsupported",
+                "Image shape unsupported", e.getMessage(), null);
+        ((ProblemDetail) answer.getBody()).setProperty("smallestShortSide", e.smallestShortSide());
+        return answer;
     }
 
     @ExceptionHandler(ModelNotReadyException.class)
@@ -100,16 +127,51 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName());
     }
 
+    /** A multipart body over the one byte limit, found while it is parsed (a chunked body declares no length). */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Image too large", "the body has more than "
+                + e.getMaxUploadSize() + " bytes; the limit (boxserve.images.max-bytes) is " + e.getMaxUploadSize(), null);
+    }
+
+    /**
+     * A multipart body the parser gives up on (no closing boundary, no boundary at all): the
+     * client's framing, not our failure. Bodies over the size limit are the base class's 413.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> badMultipart(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, "bad-multipart", "Bad multipart body",
+                "the multipart body cannot be parsed: parts must be separated by the boundary the Content-Type names"
+                        + " and the body must end with the closing boundary", null);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
         if (e instanceof ErrorResponse error) {
             // a Spring request error the base class has no handler for: it carries its own problem
             return ResponseEntity.status(error.getStatusCode()).headers(error.getHeaders())
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(error.getBody());
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(typed(error.getBody(), error.getStatusCode()));
         }
         log.error("unexpected failure", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "the service failed to answer; the failure is logged", null);
+    }
+
+    /** Spring's own request errors (405, 406, 415, bad parameters...) with our problem types instead of {@code about:blank}. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        return super.createResponseEntity(body instanceof ProblemDetail problem ? typed(problem, status) : body, headers,
+                status, request);
+    }
+
+    private static ProblemDetail typed(ProblemDetail problem, HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        if (known != null && URI.create("about:blank").equals(problem.getType())) {
+            problem.setType(URI.create("urn:boxserve:problem:" + statusType(known.getReasonPhrase())));
+        }
+        return problem;
     }
 
     /** The problem type of an answer that is just its HTTP status: its reason phrase, e.g. {@code request-timeout}. */

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.boxserve.service.BoxserveApplication;
+import com.boxserve.service.TestImages;
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,10 +49,7 @@ class PrometheusScrapeTest {
         try {
             int port = ((WebServerApplicationContext) service).getWebServer().getPort();
             TestModels.awaitReadiness("http://127.0.0.1:" + port);
-            byte[] image;
-            try (InputStream in = getClass().getResourceAsStream("/images/photo.png")) {
-                image = in.readAllBytes();
-            }
+            byte[] image = TestImages.resource("photo.png");
             int requests = 7;
             for (int i = 0; i < requests; i++) {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import com.boxserve.service.RawHttp;
 import com.boxserve.service.TestModels;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -41,32 +38,34 @@ class ContainerErrorsTest {
     @Test
     void aStalledBodyIsAnswered408AsAProblem() throws Exception {
         long started = System.nanoTime();
-        String answer = exchange("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        RawHttp.Answer answer = exchange("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 500\r\n\r\n{\"x\": [1, 2");
         double seconds = (System.nanoTime() - started) / 1e9;
         assertProblem(answer, 408, "request-timeout");
-        assertTrue(answer.contains("\"instance\":\"" + PATH + "\""), answer);
+        assertTrue(answer.body().contains("\"instance\":\"" + PATH + "\""), answer.toString());
         assertTrue(seconds < 20, "cut off by the 1 s read timeout, not a client's patience: " + seconds + " s");
         assertStillServing();
     }
 
     @Test
     void requestsTheWebServerRejectsGetProblemsNotHtml() throws Exception {
-        String[] targets = {"/v1/models/a%2Fb/detect", "/v1/models/a%00b", "/v1/models?q=" + "a".repeat(100_000)};
-        for (String target : targets) {
+        for (String target : new String[] {"/v1/models/a%2Fb/detect", "/v1/models/a%00b"}) {
             assertProblem(exchange("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
                     400, "bad-request");
         }
-        assertProblem(exchange("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000)
-                + "\r\nConnection: close\r\n\r\n"), 400, "bad-request");
+        assertProblem(exchange("GET /v1/models?q=" + "a".repeat(100_000) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n"), 414, "uri-too-long");
+        // a URI that fits, then headers that do not
+        assertProblem(exchange("GET /v1/models?q=" + "a".repeat(6_000) + " HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n"), 431, "request-header-fields-too-large");
         assertStillServing();
     }
 
-    private static void assertProblem(String answer, int status, String type) {
-        assertTrue(answer.startsWith("HTTP/1.1 " + status), answer);
-        assertTrue(answer.contains("Content-Type: application/problem+json"), answer);
-        assertTrue(answer.contains("\"type\":\"urn:boxserve:problem:" + type + "\""), answer);
-        assertFalse(answer.contains("<html") || answer.contains("Exception"), answer);
+    private static void assertProblem(RawHttp.Answer answer, int status, String type) {
+        assertEquals(status, answer.status(), answer.toString());
+        assertTrue(answer.header("Content-Type").startsWith("application/problem+json"), answer.toString());
+        assertTrue(answer.body().contains("\"type\":\"urn:boxserve:problem:" + type + "\""), answer.toString());
+        assertFalse(answer.body().contains("<html") || answer.body().contains("Exception"), answer.toString());
     }
 
     private void assertStillServing() throws Exception {
@@ -76,15 +75,7 @@ class ContainerErrorsTest {
         assertEquals(200, next.statusCode(), next.body());
     }
 
-    /** Sends these bytes as they are and reads until the server closes. */
-    private String exchange(String raw) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private RawHttp.Answer exchange(String raw) throws Exception {
+        return RawHttp.exchange(port, raw);
     }
 }

@@ -1,0 +1,21 @@
+package com.boxserve.service.detection;
+
+import jakarta.servlet.MultipartConfigElement;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The multipart parser's limits, from {@code boxserve.images.max-bytes} and not from a second
+ * setting of Spring's ({@code spring.servlet.multipart.*}, which this bean replaces): raising the
+ * image limit raises it for raw and multipart bodies alike. Parts stay in memory up to that
+ * size, as a raw body does, rather than going through temporary files.
+ */
+@Configuration(proxyBeanMethods = false)
+class MultipartLimits {
+
+    @Bean
+    MultipartConfigElement multipartConfigElement(ImageProperties limits) {
+        long max = limits.maxBytes().toBytes();
+        return new MultipartConfigElement(null, max, max, (int) Math.min(Integer.MAX_VALUE, max));
+    }
+}
