@@ -67,11 +67,14 @@ class PureResizeTest(unittest.TestCase):
     def test_resize_like_torchvision(self):
         from torchvision.models.detection.transform import _resize_image_and_masks
         scripted = torch.jit.script(pure_ops.resize_image_and_masks)
-        for h, w in [(480, 640), (600, 400), (3000, 20), (2, 1)]:
+        # ordinary photos, and the thinnest images each bound takes (one pixel high at the network)
+        for (h, w), bounds in [((480, 640), (800.0, 1333.0)), ((600, 400), (800.0, 1333.0)), ((3000, 20), (800.0, 1333.0)),
+                               ((2, 1), (800.0, 1333.0)), ((4, 4000), (800.0, 1333.0)), ((4000, 4), (800.0, 1333.0)),
+                               ((7, 4000), (320.0, 640.0)), ((4000, 7), (320.0, 640.0))]:
             image = torch.rand(3, h, w)
-            expected = _resize_image_and_masks(image, 800.0, 1333.0)[0]
-            self.assertTrue(torch.equal(pure_ops.resize_image_and_masks(image, 800.0, 1333.0)[0], expected))
-            self.assertTrue(torch.equal(scripted(image, 800.0, 1333.0)[0], expected))
+            expected = _resize_image_and_masks(image, *bounds)[0]
+            self.assertTrue(torch.equal(pure_ops.resize_image_and_masks(image, *bounds)[0], expected), (h, w))
+            self.assertTrue(torch.equal(scripted(image, *bounds)[0], expected), (h, w))
 
 
 class MergeLevelsTest(unittest.TestCase):

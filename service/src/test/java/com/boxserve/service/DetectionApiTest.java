@@ -100,6 +100,10 @@ class DetectionApiTest {
         assertEquals("PyTorch", fast.path("engine").asText());
         assertEquals("cpu()", fast.path("device").asText().toLowerCase());
         assertTrue(fast.path("weights").path("random").asBoolean());
+        JsonNode metadata = JSON.readTree(TestModels.exported().resolve(TestModels.FAST).resolve("detector.json").toFile());
+        assertEquals(metadata.path("exporter").path("torchvision").asText(), fast.path("exportedWith").path("torchvision").asText());
+        assertEquals(metadata.path("exporter").path("torch").asText(), fast.path("exportedWith").path("torch").asText());
+        assertFalse(fast.path("exportedWith").path("exporter").asText().isEmpty());
         assertEquals("MobileNetV3-Large FPN", fast.path("backbone").asText());
         assertEquals("FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1", fast.path("officialWeights").asText());
         assertEquals(22.8, fast.path("boxMap").asDouble());

@@ -14,6 +14,8 @@ import com.boxserve.zoo.WeightsProvenance;
  * @param status LOADING, WARMING, READY or FAILED
  * @param failure why it FAILED
  * @param weights where the weights came from; {@code random: true} means detections are meaningless
+ * @param exportedWith the exporter and the torch and torchvision it ran on: a model's answers match
+ *     that torchvision's (the parity tests), so this is what to compare with
  * @param backbone the feature extractor, e.g. ResNet-50 FPN
  * @param officialWeights torchvision's weights enum for the official COCO weights, which the figures
  *     below are for (what to export with for real detections, where {@code weights} are random)
@@ -38,6 +40,7 @@ public record ModelView(
         ModelStatus status,
         String failure,
         WeightsView weights,
+        ExportView exportedWith,
         String backbone,
         String officialWeights,
         Double boxMap,
@@ -52,6 +55,10 @@ public record ModelView(
         int batchSize,
         ModelStatus reload,
         String reloadFailure) {
+
+    /** What exported the model. */
+    public record ExportView(String exporter, String torch, String torchvision) {
+    }
 
     /** The model's internal resize bounds. */
     public record InputSize(int minSize, int maxSize) {
@@ -89,6 +96,8 @@ public record ModelView(
                 model.status(),
                 model.failure().orElse(null),
                 metadata == null ? null : WeightsView.of(metadata.weights()),
+                metadata == null ? null : new ExportView(metadata.exporterVersion(), metadata.torchVersion(),
+                        metadata.torchvisionVersion()),
                 architecture == null ? null : architecture.backbone(),
                 architecture == null ? null : architecture.weightsEnum(),
                 architecture == null ? null : architecture.boxMap(),

@@ -44,6 +44,7 @@ public class ModelsController {
     }
 
     @PutMapping("/{name}")
+    @ManagementOperation
     @Operation(summary = "Load a model, or reload it with other settings (admin); it loads in the background")
     public ResponseEntity<ModelView> deploy(@PathVariable String name,
             @RequestBody(required = false) ModelSettingsRequest settings) {
@@ -52,6 +53,7 @@ public class ModelsController {
     }
 
     @DeleteMapping("/{name}")
+    @ManagementOperation
     @Operation(summary = "Unload a model after its queue drains (admin); it answers 503 meanwhile, then 404")
     public ResponseEntity<ModelView> undeploy(@PathVariable String name) {
         return ResponseEntity.accepted().body(ModelView.of(registry.undeploy(name)));
