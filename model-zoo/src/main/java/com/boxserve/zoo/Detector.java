@@ -162,7 +162,7 @@ public final class Detector implements AutoCloseable {
     }
 
     /** A gradient with blocks: warm-up must walk the detector's real code paths, boxes and all. */
-    private static Image warmUpImage() {
+    public static Image warmUpImage() {
         BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 480; y++) {
             for (int x = 0; x < 640; x++) {

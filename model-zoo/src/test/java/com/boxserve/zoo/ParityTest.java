@@ -51,14 +51,14 @@ class ParityTest {
                 ParityReport report = ParityReport.compare(expected, result.detections(), metadata.detectionsPerImage(),
                         metadata.scoreThreshold(), metadata.nmsThreshold());
                 System.out.printf("PARITY %-38s %-11s %-20s %s%n", name, engine.djlName(), imageFile.getFileName(), report);
-                assertTrue(report.maxBoxDifference() <= 0.1, "box difference over matched pairs: " + report);
-                assertTrue(report.maxScoreDifference() <= 1e-4, "score difference over matched pairs: " + report);
+                assertTrue(report.maxBoxDifference() <= ParityReport.MAX_BOX_DIFFERENCE, "box difference over matched pairs: " + report);
+                assertTrue(report.maxScoreDifference() <= ParityReport.MAX_SCORE_DIFFERENCE, "score difference over matched pairs: " + report);
                 if (engine == InferenceEngine.PYTORCH) {
                     assertEquals(expected.size(), result.detections().size(), "detection count on " + imageFile);
                     assertEquals(expected.size(), report.matched(), "every TorchScript detection matches: " + report);
                 } else {
                     // ONNX Runtime's kernels round differently: its count may differ only by near-ties
-                    assertTrue(report.matched() >= Math.ceil(0.98 * expected.size()), "98 % match on ONNX: " + report);
+                    assertTrue(report.matched() >= Math.ceil(ParityReport.MIN_MATCHED_SHARE * expected.size()), "98 % match on ONNX: " + report);
                     assertTrue(report.unexplained().isEmpty(), "every ONNX difference is a near-tie: " + report);
                 }
             }

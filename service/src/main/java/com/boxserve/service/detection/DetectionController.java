@@ -131,7 +131,7 @@ public class DetectionController {
 
     private static DetectionResponse toResponse(Detected answer) {
         WeightsProvenance weights = answer.model().metadata().orElseThrow().weights();
-        ModelRef model = new ModelRef(answer.model().name(), answer.model().engine().djlName(), WeightsView.of(weights));
+        ModelRef model = new ModelRef(answer.model().name(), answer.model().engineName(), WeightsView.of(weights));
         return new DetectionResponse(model,
                 new ImageSize(answer.result().width(), answer.result().height()),
                 answer.result().detections().stream().map(DetectionView::of).toList(),

@@ -25,7 +25,7 @@ class DetectionMetrics {
     void request(ServedModel model, String outcome, long totalNanos) {
         // an unknown model name is not used as a tag: that would let clients create meters at will
         String name = model == null ? "unknown" : model.name();
-        String engine = model == null ? "none" : model.engine().djlName();
+        String engine = model == null ? "none" : model.engineName();
         Counter.builder("boxserve.detect.requests")
                 .description("detect requests by outcome (one per request, however many images)")
                 .tags("model", name, "engine", engine, "outcome", outcome)
@@ -51,12 +51,12 @@ class DetectionMetrics {
                 .record(answer.inferenceNanos(), TimeUnit.NANOSECONDS);
         DistributionSummary.builder("boxserve.detect.detections")
                 .description("detections returned per image")
-                .tags("model", model.name(), "engine", model.engine().djlName())
+                .tags("model", model.name(), "engine", model.engineName())
                 .register(meters)
                 .record(answer.result().detections().size());
         Counter.builder("boxserve.detect.images")
                 .description("images detected in")
-                .tags("model", model.name(), "engine", model.engine().djlName())
+                .tags("model", model.name(), "engine", model.engineName())
                 .register(meters)
                 .increment();
     }
@@ -64,7 +64,7 @@ class DetectionMetrics {
     private Timer timer(String name, String description, ServedModel model) {
         return Timer.builder(name)
                 .description(description)
-                .tags("model", model.name(), "engine", model.engine().djlName())
+                .tags("model", model.name(), "engine", model.engineName())
                 .publishPercentileHistogram()
                 .register(meters);
     }

@@ -4,7 +4,6 @@ import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.DetectorMetadata;
-import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
 import java.io.IOException;
@@ -41,6 +40,7 @@ public class DetectorRegistry implements SmartLifecycle {
 
     private final ModelsProperties properties;
     private final ModelGauges gauges;
+    private final EngineChooser engines;
     private final Map<String, ServedModel> models = Collections.synchronizedMap(new LinkedHashMap<>());
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "model-loader");
@@ -49,9 +49,10 @@ public class DetectorRegistry implements SmartLifecycle {
     });
     private volatile boolean running;
 
-    DetectorRegistry(ModelsProperties properties, ModelGauges gauges) {
+    DetectorRegistry(ModelsProperties properties, ModelGauges gauges, EngineChooser engines) {
         this.properties = properties;
         this.gauges = gauges;
+        this.engines = engines;
     }
 
     @Override
@@ -206,7 +207,7 @@ public class DetectorRegistry implements SmartLifecycle {
         if (!wrong.isEmpty()) {
             return ServedModel.failed(name, "invalid settings: " + String.join("; ", wrong));
         }
-        return new ServedModel(name, InferenceEngine.parse(settings.engine()), LoadOptions.parseDevice(settings.device()),
+        return new ServedModel(name, ModelSettingsRules.engine(settings.engine()), LoadOptions.parseDevice(settings.device()),
                 settings.workers(), settings.queueCapacity(), settings.batchSize(), settings.batchWait());
     }
 
@@ -221,10 +222,19 @@ public class DetectorRegistry implements SmartLifecycle {
             if (!metadata.name().equals(model.name())) {
                 throw new IllegalStateException(path + " holds " + metadata.name() + ", not " + model.name());
             }
-            detector = Detector.load(directory, new LoadOptions(model.engine(), model.device(),
-                    properties.maxInputSide(), properties.engineOptions()));
+            if (model.requestedEngine().isPresent()) {
+                detector = Detector.load(directory, new LoadOptions(model.requestedEngine().get(), model.device(),
+                        properties.maxInputSide(), properties.engineOptions()));
+            } else {
+                EngineChooser.Chosen chosen = engines.choose(directory, model.device(), model.batchSize());
+                detector = chosen.detector();
+                model.chose(chosen.choice());
+                if (models.get(model.name()) == model) {
+                    gauges.follow(model, () -> models.get(model.name())); // tagged with the engine chosen
+                }
+            }
             model.loaded(metadata, detector);
-            log.info("{}: loaded on {} {} in {} ms, warming up", model.name(), model.engine().djlName(), model.device(),
+            log.info("{}: loaded on {} {} in {} ms, warming up", model.name(), model.engineName(), model.device(),
                     millisSince(started));
             detector.warmUp(properties.warmupPasses());
             Detector loaded = detector;

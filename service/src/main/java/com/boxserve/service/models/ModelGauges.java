@@ -30,7 +30,7 @@ class ModelGauges {
     void follow(ServedModel model, Supplier<ServedModel> current) {
         forget(model.name());
         String name = model.name();
-        String engine = model.engine().djlName();
+        String engine = model.engineName();
         List<Meter> gauges = new ArrayList<>();
         for (ModelStatus status : ModelStatus.values()) {
             gauges.add(Gauge.builder("boxserve.model.status", current, c -> c.get() != null && c.get().status() == status ? 1 : 0)

@@ -7,6 +7,7 @@ import com.boxserve.zoo.LoadOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The bounds on a model's settings, one set of rules for a {@code PUT} and for the start-up
@@ -16,6 +17,7 @@ import java.util.List;
  */
 final class ModelSettingsRules {
 
+    static final String AUTO = "auto";
     static final int WORKERS_PER_CORE = 2;
     static final int MAX_QUEUE_CAPACITY = 1_000;
     static final int MAX_BATCH_SIZE = 64;
@@ -33,9 +35,9 @@ final class ModelSettingsRules {
         List<String> wrong = new ArrayList<>();
         InferenceEngine engine = null;
         try {
-            engine = InferenceEngine.parse(settings.engine());
+            engine = engine(settings.engine()).orElse(null);
         } catch (IllegalArgumentException e) {
-            wrong.add("engine: " + e.getMessage());
+            wrong.add("engine: " + e.getMessage().replace("use pytorch or onnxruntime", "use auto, pytorch or onnxruntime"));
         }
         try {
             Device device = LoadOptions.parseDevice(settings.device());
@@ -57,6 +59,11 @@ final class ModelSettingsRules {
             wrong.add("batchSize: dynamic batching needs the pytorch engine, not " + settings.engine());
         }
         return wrong;
+    }
+
+    /** The engine a setting names; empty for {@code auto}, which measures both on the model's first load here. */
+    static Optional<InferenceEngine> engine(String setting) {
+        return AUTO.equalsIgnoreCase(setting.trim()) ? Optional.empty() : Optional.of(InferenceEngine.parse(setting));
     }
 
     private static void between(List<String> wrong, String field, int value, int min, int max, String why) {

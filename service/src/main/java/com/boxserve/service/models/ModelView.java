@@ -9,7 +9,8 @@ import com.boxserve.zoo.WeightsProvenance;
  *
  * @param name the model's name
  * @param family Faster R-CNN, RetinaNet or FCOS
- * @param engine PyTorch or OnnxRuntime
+ * @param engine PyTorch or OnnxRuntime ({@code auto} while the choice is being made)
+ * @param engineChoice with {@code engine: auto}, how the engine was chosen: why, and both engines' figures
  * @param device cpu or gpu(n)
  * @param status LOADING, WARMING, READY or FAILED
  * @param failure why it FAILED
@@ -36,6 +37,7 @@ public record ModelView(
         String name,
         String family,
         String engine,
+        EngineChoice engineChoice,
         String device,
         ModelStatus status,
         String failure,
@@ -91,7 +93,8 @@ public record ModelView(
         return new ModelView(
                 model.name(),
                 architecture == null ? null : architecture.family().id(),
-                model.engine().djlName(),
+                model.engineName(),
+                model.engineChoice().orElse(null),
                 model.device().toString(),
                 model.status(),
                 model.failure().orElse(null),

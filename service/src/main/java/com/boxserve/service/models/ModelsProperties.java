@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param directory where the exported model directories are
  * @param include the models to serve; empty for every model found in the directory
  * @param required the models readiness waits for; empty for every included model
- * @param engine the default engine: {@code pytorch} or {@code onnxruntime}
+ * @param engine the default engine: {@code auto} (each model timed on both on its first load on a
+ *     machine, and served on the faster), {@code pytorch} or {@code onnxruntime}
  * @param device the default device: {@code cpu} or {@code gpu0}, {@code gpu1}, ...
  * @param workers the default number of workers per model, each with its own Predictor
  * @param queueCapacity the default number of requests that may wait per model before 503s
@@ -25,13 +26,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param engineOptions DJL engine options for every model, e.g. ONNX Runtime's {@code intraOpNumThreads},
  *     {@code optLevel} or {@code executionMode}; an engine ignores the others'
  * @param perModel overrides per model name
+ * @param engineChoices where {@code auto} keeps its choices; unset: {@code ~/.cache/boxserve/engine-choices.json}
  */
 @ConfigurationProperties("boxserve.models")
 public record ModelsProperties(
         @DefaultValue("models") Path directory,
         @DefaultValue List<String> include,
         @DefaultValue List<String> required,
-        @DefaultValue("pytorch") String engine,
+        @DefaultValue("auto") String engine,
         @DefaultValue("cpu") String device,
         @DefaultValue("1") int workers,
         @DefaultValue("8") int queueCapacity,
@@ -41,7 +43,8 @@ public record ModelsProperties(
         @DefaultValue("1") int batchSize,
         @DefaultValue("5ms") Duration batchWait,
         @DefaultValue Map<String, String> engineOptions,
-        @DefaultValue Map<String, ModelSettings> perModel) {
+        @DefaultValue Map<String, ModelSettings> perModel,
+        Path engineChoices) {
 
     /** Fails start-up on settings a PUT would refuse, naming the property. */
     public ModelsProperties {
@@ -60,7 +63,7 @@ public record ModelsProperties(
     /**
      * Settings for one model; a null field takes the default above.
      *
-     * @param engine {@code pytorch} or {@code onnxruntime}
+     * @param engine {@code auto}, {@code pytorch} or {@code onnxruntime}
      * @param device {@code cpu} or {@code gpuN}
      * @param workers workers, each with its own Predictor
      * @param queueCapacity waiting requests before 503s

@@ -17,7 +17,10 @@ import java.util.Optional;
 public final class ServedModel {
 
     private final String name;
-    private final InferenceEngine engine;
+    /** The engine asked for; empty for {@code auto}, chosen while loading. */
+    private final Optional<InferenceEngine> requestedEngine;
+    private volatile InferenceEngine engine;
+    private volatile EngineChoice engineChoice;
     private final Device device;
     private final int workers;
     private final int queueCapacity;
@@ -30,10 +33,11 @@ public final class ServedModel {
     private volatile WorkerPool<DetectionInput, DetectionResult> pool;
     private volatile ServedModel replacement;
 
-    ServedModel(String name, InferenceEngine engine, Device device, int workers, int queueCapacity, int batchSize,
+    ServedModel(String name, Optional<InferenceEngine> engine, Device device, int workers, int queueCapacity, int batchSize,
             Duration batchWait) {
         this.name = name;
-        this.engine = engine;
+        this.requestedEngine = engine;
+        this.engine = engine.orElse(null);
         this.device = device;
         this.workers = workers;
         this.queueCapacity = queueCapacity;
@@ -43,7 +47,7 @@ public final class ServedModel {
 
     /** A model that failed before it could be configured (an unknown engine, say). */
     static ServedModel failed(String name, String reason) {
-        ServedModel model = new ServedModel(name, InferenceEngine.PYTORCH, Device.cpu(), 0, 0, 1, Duration.ZERO);
+        ServedModel model = new ServedModel(name, Optional.of(InferenceEngine.PYTORCH), Device.cpu(), 0, 0, 1, Duration.ZERO);
         model.fail(reason);
         return model;
     }
@@ -52,8 +56,30 @@ public final class ServedModel {
         return name;
     }
 
-    public InferenceEngine engine() {
-        return engine;
+    /** The engine it runs on: the one asked for, or with {@code auto} the one chosen, empty until then. */
+    public Optional<InferenceEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** The engine's DJL name, or {@code auto} while the choice is still being made (for views and metric tags). */
+    public String engineName() {
+        InferenceEngine current = engine;
+        return current == null ? "auto" : current.djlName();
+    }
+
+    /** The engine asked for; empty for {@code auto}. */
+    public Optional<InferenceEngine> requestedEngine() {
+        return requestedEngine;
+    }
+
+    /** How {@code auto} chose, once it has. */
+    public Optional<EngineChoice> engineChoice() {
+        return Optional.ofNullable(engineChoice);
+    }
+
+    void chose(EngineChoice choice) {
+        this.engineChoice = choice;
+        this.engine = choice.toEngine();
     }
 
     public Device device() {

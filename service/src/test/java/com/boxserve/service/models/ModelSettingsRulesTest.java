@@ -51,6 +51,6 @@ class ModelSettingsRulesTest {
 
     private static ModelsProperties properties(int workers, Map<String, ModelsProperties.ModelSettings> perModel) {
         return new ModelsProperties(Path.of("models"), List.of(), List.of(), "pytorch", "cpu", workers, 8,
-                Duration.ofSeconds(60), 2, 0, 1, Duration.ofMillis(5), Map.of(), perModel);
+                Duration.ofSeconds(60), 2, 0, 1, Duration.ofMillis(5), Map.of(), perModel, null);
     }
 }

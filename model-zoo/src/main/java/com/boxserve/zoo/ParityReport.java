@@ -8,8 +8,13 @@ import java.util.List;
  * to zero or near-zero area (where IoU means nothing), every coordinate within 0.05 px. Rows of
  * near-equal score may swap places, so matching is by content, not by index.
  */
-record ParityReport(int matched, int total, int extra, double maxBoxDifference, double maxScoreDifference,
+public record ParityReport(int matched, int total, int extra, double maxBoxDifference, double maxScoreDifference,
         List<String> unexplained) {
+
+    /** The parity rules: matched boxes within 0.1 px and scores within 1e-4, 98 % matched, the rest near-ties. */
+    public static final double MAX_BOX_DIFFERENCE = 0.1;
+    public static final double MAX_SCORE_DIFFERENCE = 1e-4;
+    public static final double MIN_MATCHED_SHARE = 0.98;
 
     static final double MIN_IOU = 0.999;
     static final double ZERO_AREA_TOLERANCE = 0.05;
@@ -19,7 +24,7 @@ record ParityReport(int matched, int total, int extra, double maxBoxDifference, 
     static final double NEAR_IOU = 1e-3;
 
     /** Compares detections with the reference; a detection on one side only must be a near-tie. */
-    static ParityReport compare(List<Detection> expected, List<Detection> actual, int cap, float threshold,
+    public static ParityReport compare(List<Detection> expected, List<Detection> actual, int cap, float threshold,
             float nmsThreshold) {
         boolean[] used = new boolean[actual.size()];
         List<Detection> missed = new ArrayList<>();
@@ -94,6 +99,12 @@ record ParityReport(int matched, int total, int extra, double maxBoxDifference, 
      */
     private static boolean sameBox(Box want, Box got) {
         return want.iou(got) >= MIN_IOU || want.maxCoordinateDifference(got) <= ZERO_AREA_TOLERANCE;
+    }
+
+    /** Whether the two sides agree as the parity tests require of ONNX Runtime against torchvision. */
+    public boolean withinParityRules() {
+        return maxBoxDifference <= MAX_BOX_DIFFERENCE && maxScoreDifference <= MAX_SCORE_DIFFERENCE && unexplained.isEmpty()
+                && matched >= Math.ceil(MIN_MATCHED_SHARE * total);
     }
 
     @Override
