@@ -45,14 +45,16 @@ class GracefulShutdownTest {
         for (int i = 0; i < 6; i++) {
             inFlight.add(http.sendAsync(request(port, image), HttpResponse.BodyHandlers.ofString()));
         }
-        // the close begins with one request running and at least one more waiting in the queue
+        // the close begins once all six have reached the model, with one running and more waiting behind it
         ServedModel model = context.getBean(DetectorRegistry.class).get(TestModels.FAST);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (model.queueDepth() < 1) {
-            assertTrue(System.nanoTime() < deadline, "no request ever waited in the queue");
+        while (model.admitted() + inFlight.stream().filter(CompletableFuture::isDone).count() < inFlight.size()) {
+            assertTrue(System.nanoTime() < deadline, "the requests never reached the model");
             Thread.sleep(1);
         }
+        int inFlightAtClose = model.admitted();
         context.close();
+        assertTrue(inFlightAtClose >= 2, "one request running and others queued when the close began: " + inFlightAtClose);
         for (CompletableFuture<HttpResponse<String>> request : inFlight) {
             HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), "a request in flight at shutdown: " + response.body());
