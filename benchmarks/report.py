@@ -2,7 +2,6 @@
 """The results of bin/benchmark: Markdown, JSON and an SVG chart from its JSON lines (standard library only).
 
   report.py report RESULTS.jsonl OUT_PREFIX       -> OUT_PREFIX.md, OUT_PREFIX.json, OUT_PREFIX.svg
-  report.py best-engine RESULTS.jsonl MODEL       -> pytorch or onnxruntime, whichever forward was faster
 """
 import json
 import os
@@ -47,6 +46,7 @@ def summarise(rows):
     run = next(row for row in rows if row["kind"] == "run")
     forward = forward_table(rows)
     served = {row["model"]: row["engine"] for row in rows if row["kind"] == "served"}
+    reasons = {row["model"]: row.get("engineReason") for row in rows if row["kind"] == "served"}
     http = [row for row in rows if row["kind"] == "http"]
     ops = [row for row in rows if row["kind"] == "ops"]
     decode = [row for row in rows if row["kind"] == "decode"]
@@ -61,8 +61,11 @@ def summarise(rows):
             continue
         engine = served.get(row["model"])
         in_process = forward.get(row["model"], {}).get(engine, {}).get("medianMs")
+        eager = forward.get(row["model"], {}).get("torchvision eager", {}).get("medianMs")
         overhead.append({"model": row["model"], "engine": engine, "contentType": row["contentType"],
                          "endToEndP50Ms": row["p50Ms"], "inProcessForwardP50Ms": in_process,
+                         "eagerForwardP50Ms": eager, "engineReason": reasons.get(row["model"]),
+                         "overEager": round(row["p50Ms"] / eager, 3) if eager else None,
                          "serviceInferenceP50Ms": row["serviceInferenceP50Ms"],
                          "serviceDecodeP50Ms": row["serviceDecodeP50Ms"],
                          "ratio": round(row["p50Ms"] / in_process, 3) if in_process else None})
@@ -96,7 +99,7 @@ def summarise(rows):
         targets.append(verdict(f"resident memory after {last['requests']} soak requests vs the soak's start "
                                f"(warmed up by all the traffic above)", abs(change), MEMORY_TARGET_PERCENT, "{:.1f} %"))
     targets += goodput_targets(goodput, goodput_settings)
-    return {"run": run, "targets": targets, "forward": forward, "served": served, "http": http,
+    return {"run": run, "targets": targets, "forward": forward, "served": served, "reasons": reasons, "http": http,
             "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
             "goodput": goodput, "goodputSettings": goodput_settings}
 
@@ -144,12 +147,21 @@ def verdict(what, value, limit, fmt, at_least=False):
             "outcome": outcome, "atLeast": at_least}
 
 
+def flags(run):
+    """The vector units the kernels can use, as the run recorded them: figures compare only within a machine."""
+    recorded = run.get("cpuFlags")
+    if recorded is None:
+        return "CPU flags not recorded"
+    present = recorded.split()
+    return ", ".join(present) + ("" if any(f.startswith("amx") for f in present) else "; no AMX")
+
+
 def markdown(summary, chart_name):
     run = summary["run"]
     lines = [
         "# Benchmark results",
         "",
-        f"`bin/benchmark --{run['mode']}`, {run['date']}. Machine: {run['cpu']}, {run['cores']} cores, "
+        f"`bin/benchmark --{run['mode']}`, {run['date']}. Machine: {run['cpu']} ({flags(run)}), {run['cores']} cores, "
         f"{run['memoryGiB']} GiB, Linux {run['kernel']}; {run['threads']} intra-op threads for every runtime "
         f"(torch, libtorch, ONNX Runtime), one inter-op thread.",
         f"Versions: {run['java']}; Python {run['python']}, torch {run['torch']}, torchvision {run['torchvision']}; "
@@ -180,8 +192,9 @@ def markdown(summary, chart_name):
     if summary["http"]:
         lines += ["", "## Service over HTTP", "",
                   "`POST /v1/models/{model}/detect` over loopback, timed by `wrk` (its own clock, a closed loop of N "
-                  "connections; `benchmarks/detect.lua`), one worker per model, on the engine chosen per model from the "
-                  "forward figures above. The service's own timings are the medians of those in its responses.", "",
+                  "connections; `benchmarks/detect.lua`), one worker per model, on the engine the service chose "
+                  f"(`engine: {summary['run'].get('serviceEngine', 'auto')}`). The service's own timings are the medians "
+                  "of those in its responses.", "",
                   "| model | engine | image | clients | requests | p50 | p99 | throughput | service's own inference p50 | failures |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in summary["http"]:
@@ -189,15 +202,21 @@ def markdown(summary, chart_name):
                          f"{row['contentType'].split('/')[1].upper()} {row['imageBytes'] // 1024} KiB | {row['clients']} | "
                          f"{row['requests']} | {row['p50Ms']:.1f} ms | {row['p99Ms']:.1f} ms | {row['throughput']:.2f} req/s | "
                          f"{fmt_ms(row['serviceInferenceP50Ms'])} | {row['failures']} |")
-        lines += ["", "Service overhead: end-to-end p50 at one client over the in-process forward p50 (DJL, same engine, "
-                  "from the forward table).", "",
-                  "| model | engine | image | end-to-end p50 | in-process forward p50 | ratio | service's decode p50 | service's inference p50 |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += ["", "The service with its default settings against torchvision: end-to-end p50 at one client over "
+                  "the in-process forward p50 of the same engine (overhead), and over torchvision eager's forward "
+                  "on the same image in Python (what a user of torchvision behind a web framework would start from).", "",
+                  "| model | engine | image | end-to-end p50 | in-process forward p50 | overhead | torchvision eager | "
+                  "end-to-end / eager | service's decode p50 | service's inference p50 |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in summary["overhead"]:
             lines.append(f"| `{row['model']}` | {label(row['engine'])} | {row['contentType'].split('/')[1].upper()} | "
                          f"{row['endToEndP50Ms']:.1f} ms | {fmt_ms(row['inProcessForwardP50Ms'])} | "
-                         f"{row['ratio'] if row['ratio'] else '-'} | {fmt_ms(row['serviceDecodeP50Ms'])} | "
+                         f"{row['ratio'] if row['ratio'] else '-'} | {fmt_ms(row.get('eagerForwardP50Ms'))} | "
+                         f"{row['overEager'] if row.get('overEager') else '-'} | {fmt_ms(row['serviceDecodeP50Ms'])} | "
                          f"{fmt_ms(row['serviceInferenceP50Ms'])} |")
+        chosen = [(m, r) for m, r in sorted(summary.get("reasons", {}).items()) if r]
+        if chosen:
+            lines += ["", "How `auto` chose:", ""] + [f"- `{m}`: {label(summary['served'].get(m))}, {r}" for m, r in chosen]
     if summary["goodput"]:
         settings = summary["goodputSettings"]
         lines += ["", "## Under overload", "",
@@ -305,9 +324,6 @@ def svg(summary):
 def main():
     command, results = sys.argv[1], sys.argv[2]
     rows = load(results)
-    if command == "best-engine":
-        print(DJL.get(best_engine(forward_table(rows), sys.argv[3]), "pytorch"))
-        return 0
     prefix = sys.argv[3]
     summary = summarise(rows)
     summary["raw"] = rows

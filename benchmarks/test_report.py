@@ -10,6 +10,7 @@ import report  # noqa: E402
 
 TARGET = report.TARGET_MODEL
 RUN = {"kind": "run", "mode": "quick", "threads": 2, "date": "2026-11-28T00:00:00Z", "cpu": "test CPU", "cores": 2,
+       "cpuFlags": "avx2 fma avx512f",
        "memoryGiB": 1.0, "kernel": "6", "java": "openjdk 17", "python": "3.11", "torch": "1.13", "torchvision": "0.14"}
 
 
@@ -111,7 +112,9 @@ class ReportTest(unittest.TestCase):
             with open(os.path.join(work, "results.md")) as f:
                 markdown = f.read()
             self.assertIn("| service overhead", markdown)
-            self.assertIn("test CPU, 2 cores", markdown)
+            self.assertIn("test CPU (avx2, fma, avx512f; no AMX), 2 cores", markdown)
+            # the default service against torchvision eager, end to end: 80.5 ms over 100 ms
+            self.assertIn("| 100.0 ms | 0.805 |", markdown)
             self.assertIn("| 64 | waited out | 110 | 900 | 1 | 0 | 5.50 |", markdown)  # the overload table
             self.assertIn("| 64 | ignored | 20 | 900 | 5 | 0 | 1.00 |", markdown)
             with open(os.path.join(work, "results.svg")) as f:
