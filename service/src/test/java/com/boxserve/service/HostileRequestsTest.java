@@ -222,25 +222,22 @@ class HostileRequestsTest {
 
     private static void training(List<Arguments> cases) {
         String json = "Content-Type: application/json";
-        add(cases, "training", "an expression that does not parse", request("POST", "/v1/autograd/derivative", json,
-                utf8("{\"expression\": \"x**\", \"x\": [1]}")), 400, "invalid-request");
-        add(cases, "training", "points that are not numbers", request("POST", "/v1/autograd/derivative", json,
-                utf8("{\"expression\": \"x*x\", \"x\": [\"a\"]}")), 400, "invalid-request");
-        add(cases, "training", "a derivative with an empty body", request("POST", "/v1/autograd/derivative", json, new byte[0]), 400, "invalid-request");
-        add(cases, "training", "an expression 100 KB long", request("POST", "/v1/autograd/derivative", json,
-                utf8("{\"expression\": \"" + "x+".repeat(50_000) + "x\", \"x\": [1]}")), 400, "invalid-request");
-        add(cases, "training", "pooling by average", request("POST", "/v1/tensors/pool", json,
-                utf8("{\"input\": [[1, 2], [3, 4]], \"mode\": \"avg\", \"kernel\": [2, 2]}")), 400, "invalid-request");
-        add(cases, "training", "a pooling kernel larger than the input", request("POST", "/v1/tensors/pool", json,
-                utf8("{\"input\": [[1, 2], [3, 4]], \"mode\": \"max\", \"kernel\": [3, 3]}")), 400, "invalid-request");
-        add(cases, "training", "ragged pooling rows", request("POST", "/v1/tensors/pool", json,
-                utf8("{\"input\": [[1, 2], [3]], \"mode\": \"max\", \"kernel\": [1, 1]}")), 400, "invalid-request");
-        add(cases, "training", "a regression with an unknown field", request("POST", "/v1/training/linear-regression", json,
-                utf8("{\"x\": [1, 2], \"y\": [2, 4], \"learningrate\": 0.1}")), 400, "invalid-request");
-        add(cases, "training", "a regression with fewer targets than samples", request("POST", "/v1/training/linear-regression", json,
-                utf8("{\"x\": [1, 2, 3], \"y\": [2, 4]}")), 400, "invalid-request");
-        add(cases, "training", "a regression that diverges", request("POST", "/v1/training/linear-regression", json,
-                utf8("{\"x\": [1, 2, 3], \"y\": [2, 4, 6], \"learningRate\": 1000, \"epochs\": 50}")), 422, "training-diverged");
+        String derivative = "/v1/autograd/derivative";
+        String pool = "/v1/tensors/pool";
+        String regression = "/v1/training/linear-regression";
+        for (String[] c : new String[][] {
+                {"an expression that does not parse", derivative, "{\"expression\": \"x**\", \"x\": [1]}", "400", "invalid-request"},
+                {"points that are not numbers", derivative, "{\"expression\": \"x*x\", \"x\": [\"a\"]}", "400", "invalid-request"},
+                {"a derivative with an empty body", derivative, "", "400", "invalid-request"},
+                {"an expression 100 KB long", derivative, "{\"expression\": \"" + "x+".repeat(50_000) + "x\", \"x\": [1]}", "400", "invalid-request"},
+                {"pooling by average", pool, "{\"input\": [[1, 2], [3, 4]], \"mode\": \"avg\", \"kernel\": [2, 2]}", "400", "invalid-request"},
+                {"a pooling kernel larger than the input", pool, "{\"input\": [[1, 2], [3, 4]], \"mode\": \"max\", \"kernel\": [3, 3]}", "400", "invalid-request"},
+                {"ragged pooling rows", pool, "{\"input\": [[1, 2], [3]], \"mode\": \"max\", \"kernel\": [1, 1]}", "400", "invalid-request"},
+                {"a regression with an unknown field", regression, "{\"x\": [1, 2], \"y\": [2, 4], \"learningrate\": 0.1}", "400", "invalid-request"},
+                {"a regression with fewer targets than samples", regression, "{\"x\": [1, 2, 3], \"y\": [2, 4]}", "400", "invalid-request"},
+                {"a regression that diverges", regression, "{\"x\": [1, 2, 3], \"y\": [2, 4, 6], \"learningRate\": 1000, \"epochs\": 50}", "422", "training-diverged"}}) {
+            add(cases, "training", c[0], request("POST", c[1], json, utf8(c[2])), Integer.parseInt(c[3]), c[4]);
+        }
         add(cases, "training", "an unknown example", request("POST", "/v1/training/examples/nope", "Accept: application/json", new byte[0]), 404, "not-found");
     }
 
