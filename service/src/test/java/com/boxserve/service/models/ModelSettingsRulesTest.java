@@ -24,6 +24,15 @@ class ModelSettingsRulesTest {
     }
 
     @Test
+    void workersAreBoundedByTheCoresAndByTheMemory() {
+        long gib = 1L << 30;
+        assertEquals(4, ModelSettingsRules.maxWorkers(2, 24 * gib), "2 cores: two per core");
+        assertEquals(32, ModelSettingsRules.maxWorkers(16, 24 * gib), "16 cores: two per core");
+        assertEquals(2, ModelSettingsRules.maxWorkers(16, 2 * gib), "a 2 GiB container: 768 MiB a worker");
+        assertEquals(1, ModelSettingsRules.maxWorkers(2, gib / 2), "one at least");
+    }
+
+    @Test
     void everyBadFieldIsNamed() {
         List<String> wrong = ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
                 "tensorflow", "gpu9999", ModelSettingsRules.maxWorkers() + 1, 0, 65, Duration.ofSeconds(2)));
