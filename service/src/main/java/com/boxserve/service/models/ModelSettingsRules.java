@@ -31,7 +31,8 @@ final class ModelSettingsRules {
     /**
      * One more concurrent worker's peak, measured: on `fasterrcnn_resnet50_fpn_v2`, the largest, with
      * a 1333x800 input (the largest the transform makes), two workers' concurrent forwards peaked
-     * 0.74 GB above one worker's on PyTorch and 0.47 GB on ONNX Runtime (VmHWM, 2-core AMD EPYC).
+     * 0.52-0.74 GB above one worker's on PyTorch and 0.47 GB on ONNX Runtime (VmHWM, 2-core AMD EPYC;
+     * {@code benchmarks/worker-memory.sh}).
      */
     static final long WORKER_PEAK_BYTES = 768L << 20;
 
