@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.concurrent.CancellationException;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
@@ -157,7 +158,19 @@ public final class Detector implements AutoCloseable {
     public void warmUp(int passes) throws TranslateException {
         Image image = warmUpImage();
         for (int i = 0; i < passes; i++) {
+            stopIfInterrupted();
             detect(image, DetectionOptions.defaults());
+        }
+    }
+
+    /**
+     * Ends a run of forwards (warm-up, timing) between two of them once the thread is interrupted:
+     * a forward cannot be stopped, and one left running while the JVM exits crashes in libtorch's
+     * native teardown, so a caller that is stopping must be able to wait for the one in flight.
+     */
+    static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("interrupted between forwards: the caller is stopping");
         }
     }
 

@@ -31,6 +31,7 @@ public record EngineTrial(Detector detector, double medianMillis, DetectionResul
             double[] millis = new double[passes];
             DetectionResult result = null;
             for (int i = 0; i < passes; i++) {
+                Detector.stopIfInterrupted();
                 long started = System.nanoTime();
                 result = detector.detect(image, DetectionOptions.defaults());
                 millis[i] = (System.nanoTime() - started) / 1e6;

@@ -41,6 +41,21 @@ class DetectorTest {
     }
 
     @Test
+    void warmUpStopsBetweenForwardsOnceTheThreadIsInterrupted() throws Exception {
+        try (Detector detector = Detector.load(TestModels.directory(NAME), LoadOptions.of(InferenceEngine.PYTORCH))) {
+            Thread.currentThread().interrupt();
+            try {
+                long started = System.nanoTime();
+                assertThrows(java.util.concurrent.CancellationException.class, () -> detector.warmUp(50));
+                assertTrue(System.nanoTime() - started < 2_000_000_000L, "no forward ran after the interrupt");
+            } finally {
+                Thread.interrupted();
+            }
+            detector.warmUp(1); // and the detector still works
+        }
+    }
+
+    @Test
     void perCallOptionsFilterTheModelsDetections() throws Exception {
         ModelDirectory directory = TestModels.directory(NAME);
         Image image = ImageFactory.getInstance().fromFile(directory.referencesDirectory().resolve("portrait-400x600.png"));

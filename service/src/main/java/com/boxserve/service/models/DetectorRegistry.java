@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -244,6 +245,12 @@ public class DetectorRegistry implements SmartLifecycle {
                     () -> new PredictorRunner(loaded, loaded.newPredictor()), batching));
             log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
                     model.queueCapacity(), metadata.weights().isRandom() ? " — " + metadata.weights().describe() : "");
+        } catch (CancellationException stopping) {
+            log.info("{}: loading stopped: the service is stopping", model.name());
+            model.fail("loading stopped: the service is stopping");
+            if (detector != null) {
+                detector.close();
+            }
         } catch (Exception | LinkageError e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();
             log.error("{}: FAILED: {}", model.name(), reason, e);

@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -81,6 +82,9 @@ class EngineChooser {
         EngineTrial onnx;
         try {
             onnx = EngineTrial.run(directory, options(InferenceEngine.ONNX_RUNTIME, device), image, PASSES);
+        } catch (CancellationException stopping) {
+            pytorch.detector().close();
+            throw stopping;
         } catch (RuntimeException e) {
             log.warn("{}: ONNX Runtime could not run the model, serving on PyTorch: {}", name, e.toString());
             return new Chosen(pytorch.detector(), choice(InferenceEngine.PYTORCH, "ONNX Runtime could not run it: "
