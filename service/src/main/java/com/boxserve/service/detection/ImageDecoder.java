@@ -104,7 +104,7 @@ public class ImageDecoder {
      */
     private static void verifyBmpHeaders(byte[] bytes) {
         // a 14-byte file header, then an info header that begins with its own size (12 bytes at least)
-        long infoSize = bytes.length < 18 ? 0 : Integer.toUnsignedLong(ByteBuffer.wrap(bytes, 14, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        long infoSize = unsignedLittleEndian(bytes, 14);
         if (infoSize < 12 || 14 + infoSize > bytes.length) {
             throw new UnsupportedImageException("the bmp image is damaged: it ends inside its headers");
         }
@@ -113,11 +113,17 @@ public class ImageDecoder {
     /** The WebP reader reads a frame's size from whatever follows "VP8 ", even where the RIFF container says nothing follows. */
     private static void verifyRiffSize(byte[] bytes) {
         // "RIFF", the size of what follows it, then "WEBP" and at least one chunk header
-        long size = bytes.length < 8 ? 0 : Integer.toUnsignedLong(ByteBuffer.wrap(bytes, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        long size = unsignedLittleEndian(bytes, 4);
         if (size < 12 || 8 + size > bytes.length) {
             throw new UnsupportedImageException("the webp image is damaged: its RIFF header declares " + size
                     + " bytes after it, and the file has " + Math.max(0, bytes.length - 8));
         }
+    }
+
+    /** The unsigned 32-bit little-endian field at {@code offset}, or 0 where the file ends before it. */
+    private static long unsignedLittleEndian(byte[] bytes, int offset) {
+        return bytes.length < offset + 4 ? 0
+                : Integer.toUnsignedLong(ByteBuffer.wrap(bytes, offset, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
     }
 
     static BufferedImage toRgb(BufferedImage source) {

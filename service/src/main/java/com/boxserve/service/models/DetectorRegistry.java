@@ -245,15 +245,15 @@ public class DetectorRegistry implements SmartLifecycle {
                     () -> new PredictorRunner(loaded, loaded.newPredictor()), batching));
             log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
                     model.queueCapacity(), metadata.weights().isRandom() ? " — " + metadata.weights().describe() : "");
-        } catch (CancellationException stopping) {
-            log.info("{}: loading stopped: the service is stopping", model.name());
-            model.fail("loading stopped: the service is stopping");
-            if (detector != null) {
-                detector.close();
-            }
         } catch (Exception | LinkageError e) {
-            String reason = e.getMessage() != null ? e.getMessage() : e.toString();
-            log.error("{}: FAILED: {}", model.name(), reason, e);
+            String reason;
+            if (e instanceof CancellationException) {
+                reason = "loading stopped: the service is stopping";
+                log.info("{}: {}", model.name(), reason);
+            } else {
+                reason = e.getMessage() != null ? e.getMessage() : e.toString();
+                log.error("{}: FAILED: {}", model.name(), reason, e);
+            }
             model.fail(reason);
             if (detector != null) {
                 detector.close();

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.modality.cv.Image;
 import ai.djl.translate.TranslateException;
+import com.boxserve.service.Sha256;
 import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.EngineTrial;
 import com.boxserve.zoo.InferenceEngine;
@@ -13,13 +14,9 @@ import com.boxserve.zoo.ParityReport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -139,10 +136,9 @@ class EngineChooser {
                 .append(new TreeMap<>(properties.engineOptions())).append('|')
                 .append(System.getProperty("ai.djl.pytorch.num_threads", "")).append('|');
         for (InferenceEngine engine : InferenceEngine.values()) {
-            what.append(digest(directory.modelFile(engine))).append('|');
+            what.append(HexFormat.of().formatHex(Sha256.of(directory.modelFile(engine)))).append('|');
         }
-        return directory.metadata().name() + "-" + HexFormat.of().formatHex(sha256().digest(what.toString().getBytes()))
-                .substring(0, 16);
+        return directory.metadata().name() + "-" + HexFormat.of().formatHex(Sha256.of(what.toString())).substring(0, 16);
     }
 
     private static String cpuModel() {
@@ -151,22 +147,6 @@ class EngineChooser {
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
         } catch (IOException e) {
             return System.getProperty("os.arch");
-        }
-    }
-
-    private static String digest(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

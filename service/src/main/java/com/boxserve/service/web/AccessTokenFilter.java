@@ -1,13 +1,12 @@
 package com.boxserve.service.web;
 
+import com.boxserve.service.Sha256;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -75,14 +74,6 @@ public class AccessTokenFilter extends OncePerRequestFilter {
         if (presented == null || !SecurityProperties.present(expected)) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(presented), sha256(expected));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return MessageDigest.isEqual(Sha256.of(presented), Sha256.of(expected));
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 
@@ -45,7 +44,7 @@ final class JsonBodyErrors {
     private static String field(JsonMappingException e) {
         List<JsonMappingException.Reference> path = e.getPath();
         return path.stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .filter(Objects::nonNull).collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     private static String kind(Class<?> type) {
