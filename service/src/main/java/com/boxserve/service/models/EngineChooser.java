@@ -82,7 +82,7 @@ class EngineChooser {
         } catch (CancellationException stopping) {
             pytorch.detector().close();
             throw stopping;
-        } catch (RuntimeException e) {
+        } catch (TranslateException | RuntimeException e) {
             log.warn("{}: ONNX Runtime could not run the model, serving on PyTorch: {}", name, e.toString());
             return new Chosen(pytorch.detector(), choice(InferenceEngine.PYTORCH, "ONNX Runtime could not run it: "
                     + e.getMessage(), pytorch.medianMillis(), null));
