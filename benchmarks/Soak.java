@@ -12,7 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A soak of a running service: REQUESTS detect requests at two clients, reading the service's
+ * A soak of a running service: REQUESTS POSTs of one body (an image to detect, or a network to
+ * train, as {@code network-soak.sh} sends) at two clients, reading the service's
  * VmRSS before and after every EVERY requests (a leak shows as a slope). One JSON object per
  * line for {@code benchmarks/report.py}. A single-file program, run by {@code bin/benchmark}:
  *

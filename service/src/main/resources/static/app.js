@@ -137,10 +137,211 @@
     }
   }
 
+  async function okJson(response) {
+    if (!response.ok) throw new Error(await problemText(response));
+    return response.json();
+  }
+
+  function showNetworkError(message) {
+    $('network-error').hidden = !message;
+    $('network-error').textContent = message || '';
+  }
+
+  function element(tag, ...children) {
+    const node = document.createElement(tag);
+    node.append(...children);
+    return node;
+  }
+
+  function row(cell, values) {
+    return element('tr', ...values.map((v) => element(cell, v)));
+  }
+
+  // Loaded once: a second load would reset the preset and wipe the network being edited.
+  function loadNetworkReference() {
+    state.networkReference = state.networkReference || Promise.all([
+      api('/v1/training/networks/presets').then(okJson), api('/v1/training/layers').then(okJson)])
+      .then(([presets, layers]) => {
+        state.presets = presets;
+        $('network-preset').replaceChildren(...presets.map((p) => new Option(p.name, p.name)));
+        choosePreset();
+        const argument = (a) => (a.defaultValue == null ? a.name : `${a.name} = ${a.defaultValue}`);
+        $('network-layers-table').replaceChildren(
+          element('thead', row('th', ['kind', 'PyTorch', 'arguments (default)', 'shape', 'parameters'])),
+          element('tbody', ...layers.map((l) => row('td',
+            [l.kind, l.pytorch, l.arguments.map(argument).join(', '), l.shape, l.parameters]))));
+      })
+      .catch((e) => { state.networkReference = null; throw e; });
+    return state.networkReference;
+  }
+
+  function choosePreset() {
+    const preset = state.presets.find((p) => p.name === $('network-preset').value);
+    $('network-preset-description').textContent = preset.description;
+    $('network-preset-figure').textContent = preset.figure;
+    $('network-json').value = JSON.stringify({ preset: preset.name });
+  }
+
+  function networkRequest(dryRun) {
+    let request;
+    try {
+      request = JSON.parse($('network-json').value);
+    } catch (e) {
+      throw new Error('the network is not valid JSON: ' + e.message);
+    }
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+      throw new Error('the network must be a JSON object, such as {"preset": "linear-module"}');
+    }
+    return dryRun ? Object.assign(request, { dryRun: true }) : request;
+  }
+
+  async function runNetwork(dryRun) {
+    const result = $('network-result');
+    const buttons = [$('network-train'), $('network-dry-run')];
+    buttons.forEach((b) => { b.disabled = true; });
+    $('network-status').textContent = dryRun ? 'Building…' : 'Training…';
+    result.dataset.state = 'running';
+    showNetworkError('');
+    // stale figures next to a new network would mislead
+    ['network-module', 'network-table', 'network-loss-chart', 'network-accuracy-chart', 'network-accuracy',
+      'network-summary'].forEach((id) => $(id).replaceChildren());
+    try {
+      const body = JSON.stringify(networkRequest(dryRun));
+      showNetwork(await okJson(await api('/v1/training/networks',
+        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })));
+      result.dataset.state = 'done';
+    } catch (e) {
+      showNetworkError(e.message);
+      result.dataset.state = 'failed';
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+      $('network-status').textContent = '';
+    }
+  }
+
+  const shape = (s) => '[' + s.join(', ') + ']';
+
+  function formatNumber(v) {
+    if (v === 0) return '0';
+    const size = Math.abs(v);
+    return size >= 1e4 || size < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+  }
+
+  const percent = (v, digits = 1) => (v * 100).toFixed(digits) + ' %';
+
+  function showNetwork(answer) {
+    $('network-module').textContent = answer.module;
+    showModuleTable(answer);
+    const history = answer.history || [];
+    if (history.length) {
+      lineChart($('network-loss-chart'), history, [
+        { name: 'training loss', key: 'loss' }, { name: 'held-out loss', key: 'validationLoss' }], 'loss', formatNumber);
+      if (history[0].accuracy != null) {
+        lineChart($('network-accuracy-chart'), history, [
+          { name: 'training accuracy', key: 'accuracy' }, { name: 'held-out accuracy', key: 'validationAccuracy' }],
+        'accuracy', (v) => percent(v, 0), [0, 1]);
+      }
+    }
+    $('network-accuracy').textContent = headline(answer);
+    $('network-summary').replaceChildren(...summary(answer).map((line) => element('div', line)));
+  }
+
+  function showModuleTable(answer) {
+    const tensor = (text, frozen) => Object.assign(element('li', frozen ? text + ' · frozen' : text),
+      { className: frozen ? 'frozen' : '' });
+    const tensors = (layer) => element('ul',
+      ...layer.parameters.map((p) => tensor(`${p.name} ${shape(p.shape)} · ${p.count}`, !p.trainable)),
+      ...layer.buffers.map((b) => tensor(`${b.name} ${shape(b.shape)} · ${b.count} · buffer`, false)));
+    const argumentsOf = (layer) => Object.entries(layer.arguments)
+      .map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ');
+    const t = answer.parameterCount;
+    $('network-table').replaceChildren(
+      element('thead', row('th', ['#', 'kind', 'arguments', 'output shape', 'parameters'])),
+      element('tbody', row('td', ['', 'input', '', shape(answer.inputShape), '']),
+        ...answer.layers.map((l) => row('td', [String(l.index), l.kind, argumentsOf(l), shape(l.outputShape), tensors(l)]))),
+      element('tfoot', row('td', ['', 'total', '', '', `${t.total} (trainable ${t.trainable}, frozen ${t.frozen})`])));
+  }
+
+  function headline(answer) {
+    if (!answer.history) return 'Dry run: the module table alone, nothing trained.';
+    const last = answer.history[answer.history.length - 1];
+    if (!last) return 'No epoch finished.';
+    if (last.validationAccuracy != null) {
+      const held = answer.validationSamples;
+      return `Held-out accuracy after epoch ${last.epoch}: ${percent(last.validationAccuracy)} `
+        + `(${Math.round(last.validationAccuracy * held)} of ${held} held-out samples right)`;
+    }
+    if (last.accuracy != null) return `Training accuracy after epoch ${last.epoch}: ${percent(last.accuracy)} (none held out)`;
+    return `Loss after epoch ${last.epoch}: ${formatNumber(last.loss)} (${answer.loss}; a regression has no accuracy)`;
+  }
+
+  function summary(answer) {
+    if (!answer.history) return [];
+    const lines = [`${answer.epochsDone} of ${answer.epochs} epochs in ${(answer.durationMs / 1000).toFixed(2)} s, `
+      + `${answer.trainingSamples} training and ${answer.validationSamples} held-out samples`];
+    if (answer.stoppedEarly) lines.push('Stopped early: ' + answer.stoppedEarly);
+    const rounded = (key, value) => (typeof value === 'number' ? Number(value.toPrecision(4)) : value);
+    if (answer.predictedClasses) lines.push('Predicted classes: ' + JSON.stringify(answer.predictedClasses));
+    else if (answer.predictions) lines.push('Predictions: ' + JSON.stringify(answer.predictions, rounded));
+    // a learner checks a small network's numbers by eye; a large one's would drown the page
+    if (answer.parameters && answer.parameterCount.total <= 16) {
+      lines.push('Parameters: ' + Object.entries(answer.parameters)
+        .map(([name, p]) => `${name} = [${p.values.map((v) => v.toPrecision(4)).join(', ')}]`).join(', '));
+    }
+    return lines;
+  }
+
+  function svg(tag, attributes, text) {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Drawn here rather than fetched as SVG: the answer already holds every epoch's figures.
+  function lineChart(container, history, series, label, format, range) {
+    const width = 460; const height = 230; const left = 70; const right = 16; const top = 40; const bottom = 48;
+    const drawn = series.filter((s) => history.every((h) => Number.isFinite(h[s.key])));
+    const values = drawn.flatMap((s) => history.map((h) => h[s.key]));
+    const [low, high] = range || [Math.min(...values), Math.max(...values)];
+    // a loss that falls by decades is a cliff and a flat line on a linear axis
+    const log = !range && low > 0 && high / low > 1000;
+    const scale = log ? Math.log10 : (v) => v;
+    let [from, to] = [scale(low), scale(high)];
+    if (from === to) { from -= 0.5; to += 0.5; }
+    const first = history[0].epoch; const last = history[history.length - 1].epoch;
+    const x = (epoch) => left + (last === first ? 0.5 : (epoch - first) / (last - first)) * (width - left - right);
+    const y = (v) => top + (1 - (scale(v) - from) / (to - from)) * (height - top - bottom);
+    const chart = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chart', 'data-scale': log ? 'log' : 'linear' });
+    chart.append(svg('line', { x1: left, y1: top, x2: left, y2: height - bottom, class: 'axis' }),
+      svg('line', { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: 'axis' }));
+    for (let i = 0; i <= 4; i++) {
+      const t = from + (to - from) * i / 4;
+      const value = log ? 10 ** t : t;
+      chart.append(svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'tick' }, format(value)));
+    }
+    const epochs = [...new Set([0, 1, 2, 3, 4].map((i) => Math.round(first + (last - first) * i / 4)))];
+    for (const epoch of epochs) {
+      chart.append(svg('text', { x: x(epoch), y: height - bottom + 16, 'text-anchor': 'middle', class: 'tick' }, String(epoch)));
+    }
+    chart.append(svg('text', { x: left + (width - left - right) / 2, y: height - 8, 'text-anchor': 'middle', class: 'axis-label' }, 'epoch'),
+      svg('text', { x: 14, y: top + (height - top - bottom) / 2, 'text-anchor': 'middle', class: 'axis-label',
+        transform: `rotate(-90 14 ${top + (height - top - bottom) / 2})` }, log ? label + ' (log scale)' : label));
+    drawn.forEach((s, i) => {
+      const points = history.map((h) => `${x(h.epoch).toFixed(1)},${y(h[s.key]).toFixed(1)}`).join(' ');
+      chart.append(svg('polyline', { points, class: 'series series-' + i }),
+        svg('text', { x: width - right, y: 14 + 14 * i, 'text-anchor': 'end', class: 'legend series-' + i }, s.name));
+    });
+    container.replaceChildren(chart);
+  }
+
   document.querySelectorAll('.tab').forEach((tab) => tab.addEventListener('click', () => {
     document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t === tab));
     document.querySelectorAll('.panel').forEach((p) => { p.hidden = p.id !== 'panel-' + tab.dataset.panel; });
-    if (tab.dataset.panel === 'training') loadExamples().catch((e) => showError(e.message));
+    if (tab.dataset.panel === 'training') {
+      loadExamples().catch((e) => showError(e.message));
+      loadNetworkReference().catch((e) => showNetworkError(e.message));
+    }
   }));
   $('model').addEventListener('change', onModelChange);
   $('threshold').addEventListener('input', () => { $('threshold-value').textContent = Number($('threshold').value).toFixed(3); });
@@ -152,6 +353,9 @@
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); useFile(e.dataTransfer.files[0]); });
   $('run-example').addEventListener('click', () => runExample().catch((e) => showError(e.message)));
+  $('network-preset').addEventListener('change', choosePreset);
+  $('network-train').addEventListener('click', () => runNetwork(false));
+  $('network-dry-run').addEventListener('click', () => runNetwork(true));
   $('token-save').addEventListener('click', () => {
     state.token = $('token').value;
     sessionStorage.setItem('boxserve-token', state.token);

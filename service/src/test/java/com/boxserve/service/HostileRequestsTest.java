@@ -225,6 +225,7 @@ class HostileRequestsTest {
         String derivative = "/v1/autograd/derivative";
         String pool = "/v1/tensors/pool";
         String regression = "/v1/training/linear-regression";
+        String networks = "/v1/training/networks";
         for (String[] c : new String[][] {
                 {"an expression that does not parse", derivative, "{\"expression\": \"x**\", \"x\": [1]}", "400", "invalid-request"},
                 {"points that are not numbers", derivative, "{\"expression\": \"x*x\", \"x\": [\"a\"]}", "400", "invalid-request"},
@@ -235,7 +236,17 @@ class HostileRequestsTest {
                 {"ragged pooling rows", pool, "{\"input\": [[1, 2], [3]], \"mode\": \"max\", \"kernel\": [1, 1]}", "400", "invalid-request"},
                 {"a regression with an unknown field", regression, "{\"x\": [1, 2], \"y\": [2, 4], \"learningrate\": 0.1}", "400", "invalid-request"},
                 {"a regression with fewer targets than samples", regression, "{\"x\": [1, 2, 3], \"y\": [2, 4]}", "400", "invalid-request"},
-                {"a regression that diverges", regression, "{\"x\": [1, 2, 3], \"y\": [2, 4, 6], \"learningRate\": 1000, \"epochs\": 50}", "422", "training-diverged"}}) {
+                {"a regression that diverges", regression, "{\"x\": [1, 2, 3], \"y\": [2, 4, 6], \"learningRate\": 1000, \"epochs\": 50}", "422", "training-diverged"},
+                {"a network with no layers", networks, "{\"inputShape\": [2], \"layers\": []}", "400", "invalid-request"},
+                {"a network of an unknown preset", networks, "{\"preset\": \"resnet\"}", "400", "invalid-request"},
+                {"a layer that is not an object", networks, "{\"inputShape\": [2], \"layers\": [3]}", "400", "invalid-request"},
+                {"a layer with a string for a size", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"linear\", \"outFeatures\": \"2\"}]}", "400", "invalid-request"},
+                {"a sample of a trillion values", networks, "{\"dryRun\": true, \"inputShape\": [1000000, 1000000], \"layers\": [{\"kind\": \"relu\"}]}", "400", "invalid-request"},
+                {"a network of ten billion parameters", networks, "{\"dryRun\": true, \"inputShape\": [100000], \"layers\": [{\"kind\": \"linear\", \"outFeatures\": 100000}]}", "400", "invalid-request"},
+                {"a padding far past the input", networks, "{\"inputShape\": [1, 4, 4], \"layers\": [{\"kind\": \"conv2d\", \"outChannels\": 1, \"kernelSize\": 1, \"padding\": 1000000}], \"data\": {\"inputs\": [[[[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]]], \"targets\": [1]}}", "400", "invalid-request"},
+                {"batch normalisation of one sample", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"batchNorm1d\"}], \"data\": {\"inputs\": [[1, 2]], \"targets\": [[1, 2]]}}", "400", "invalid-request"},
+                {"a class index past the classes", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"linear\", \"outFeatures\": 2}], \"loss\": \"crossEntropy\", \"data\": {\"inputs\": [[1, 2]], \"targets\": [7]}}", "400", "invalid-request"},
+                {"a network that diverges", networks, "{\"preset\": \"linear-module\", \"optimizer\": {\"kind\": \"sgd\", \"learningRate\": 9}}", "422", "training-diverged"}}) {
             add(cases, "training", c[0], request("POST", c[1], json, utf8(c[2])), Integer.parseInt(c[3]), c[4]);
         }
         add(cases, "training", "an unknown example", request("POST", "/v1/training/examples/nope", "Accept: application/json", new byte[0]), 404, "not-found");

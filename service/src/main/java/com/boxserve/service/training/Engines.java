@@ -7,7 +7,7 @@ import ai.djl.training.GradientCollector;
 import java.util.function.Function;
 
 /** The training API's engine: DJL's PyTorch engine, the one that serves TorchScript detections. */
-final class Engines {
+public final class Engines {
 
     static final String PYTORCH = "PyTorch";
 
@@ -15,7 +15,7 @@ final class Engines {
     }
 
     /** A manager for one request: every array made in it is freed when it closes. */
-    static NDManager newManager() {
+    public static NDManager newManager() {
         return NDManager.newBaseManager(Device.cpu(), PYTORCH);
     }
 
@@ -23,7 +23,7 @@ final class Engines {
      * Runs work that records and differentiates. DJL's PyTorch engine allows one collecting
      * GradientCollector at a time in the whole JVM, so concurrent runs take turns here.
      */
-    static <T> T withGradients(Function<GradientCollector, T> work) {
+    public static <T> T withGradients(Function<GradientCollector, T> work) {
         synchronized (Engines.class) {
             try (GradientCollector collector = Engine.getEngine(PYTORCH).newGradientCollector()) {
                 return work.apply(collector);

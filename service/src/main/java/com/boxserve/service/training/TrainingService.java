@@ -163,6 +163,15 @@ public class TrainingService {
         return new PoolResult(pooling.name().toLowerCase(), List.of(k[0], k[1]), List.of(s[0], s[1]), output);
     }
 
+    /**
+     * A request of another training feature (the network builder): {@code check} runs on the
+     * caller's thread and gives the work, which runs on this pool, counted and timed under
+     * {@code kind} like every training request.
+     */
+    public <T> T submit(String kind, Supplier<Supplier<T>> check) {
+        return counted(kind, () -> run(check.get()));
+    }
+
     /** Counts and times one request by outcome, whether it was refused, ran, or failed. */
     private <T> T counted(String kind, Supplier<T> request) {
         long started = System.nanoTime();

@@ -2,28 +2,20 @@ package com.boxserve.service.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -40,8 +32,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WebPageBrowserTest {
 
-    private static final Path SCREENSHOTS = Path.of("target/browser");
-
     @LocalServerPort
     int port;
 
@@ -54,23 +44,12 @@ class WebPageBrowserTest {
 
     @Test
     void uploadingAnImageShowsTheApisDetections() throws Exception {
-        Path chromium = program("/usr/bin/chromium");
-        Path chromedriver = program("/usr/bin/chromedriver");
-        Path photo = Path.of("src/test/resources/images/photo.png").toAbsolutePath();
-        JsonNode expected = api(photo);
-        assertTrue(expected.path("detections").size() > 0, "the test model detects things on the photo");
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            WebDriver browser = chromium.driver();
+            Path photo = Path.of("src/test/resources/images/photo.png").toAbsolutePath();
+            JsonNode expected = api(photo);
+            assertTrue(expected.path("detections").size() > 0, "the test model detects things on the photo");
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        // no network beyond loopback here: background services would only make failing calls
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
-        try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
             browser.get("http://localhost:" + port + "/");
             // the model list refreshes until the model is READY
@@ -87,10 +66,7 @@ class WebPageBrowserTest {
             WebElement canvas = browser.findElement(By.id("canvas"));
             assertEquals(String.valueOf(expected.path("detections").size()), canvas.getDomAttribute("data-boxes"));
             assertEquals("320", canvas.getDomAttribute("width"));
-
-            Files.createDirectories(SCREENSHOTS);
-            File screenshot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
-            Files.copy(screenshot.toPath(), SCREENSHOTS.resolve("detect.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            chromium.screenshot("detect.png");
 
             browser.findElement(By.id("tab-training")).click();
             wait.until(d -> !new Select(d.findElement(By.id("example"))).getOptions().isEmpty());
@@ -98,10 +74,7 @@ class WebPageBrowserTest {
             browser.findElement(By.id("run-example")).click();
             wait.until(d -> !d.findElements(By.cssSelector("#loss-curve svg polyline")).isEmpty());
             assertTrue(browser.findElement(By.id("training-json")).getText().contains("\"method\": \"manual\""));
-            Files.copy(((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve("training.png"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            browser.quit();
+            chromium.screenshot("training.png");
         }
     }
 
@@ -116,17 +89,5 @@ class WebPageBrowserTest {
         }
         assertEquals(200, response.statusCode(), response.body());
         return new ObjectMapper().readTree(response.body());
-    }
-
-    private static Path program(String path) {
-        Path program = Path.of(path);
-        if (!Files.isExecutable(program)) {
-            String reason = path + " is not installed (Debian packages chromium and chromium-driver)";
-            if (Boolean.getBoolean("tools.required")) {
-                fail(reason);
-            }
-            abort(reason);
-        }
-        return program;
     }
 }

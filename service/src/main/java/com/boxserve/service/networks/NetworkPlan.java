@@ -1,0 +1,102 @@
+package com.boxserve.service.networks;
+
+import ai.djl.ndarray.types.Shape;
+import com.boxserve.service.training.InvalidTrainingRequestException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The layers of a request checked against each other and against the input shape, before any
+ * engine work: every layer's input and output shape and its parameters, and so the module table.
+ * A layer that does not fit its input is a 400 naming it.
+ */
+record NetworkPlan(Shape inputShape, List<Step> steps) {
+
+    /** One layer with the shape it receives and the shape it gives. */
+    record Step(Layer layer, Shape input, Shape output) {
+    }
+
+    static NetworkPlan of(Shape inputShape, List<Map<String, Object>> layers, int maxLayers) {
+        if (layers == null || layers.isEmpty()) {
+            throw new InvalidTrainingRequestException("layers is empty: give at least one layer");
+        }
+        if (layers.size() > maxLayers) {
+            throw new InvalidTrainingRequestException(layers.size() + " layers; the limit is " + maxLayers);
+        }
+        List<Step> steps = new ArrayList<>();
+        Shape shape = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Map<String, Object> values = layers.get(i);
+            if (values == null) {
+                throw new InvalidTrainingRequestException("layer " + i + " is null");
+            }
+            Layer layer = LayerKind.named(i, values.get("kind")).build(i, values);
+            Shape output = layer.outputShape(shape);
+            steps.add(new Step(layer, shape, output));
+            shape = output;
+        }
+        return new NetworkPlan(inputShape, List.copyOf(steps));
+    }
+
+    Shape outputShape() {
+        return steps.get(steps.size() - 1).output();
+    }
+
+    long parameterCount() {
+        return steps.stream().mapToLong(s -> count(s.layer().parameters(s.input()))).sum();
+    }
+
+    long trainableCount() {
+        return steps.stream().filter(s -> s.layer().source().trainable())
+                .mapToLong(s -> count(s.layer().parameters(s.input()))).sum();
+    }
+
+    /** Values one sample holds across all layers' outputs: what a batch's forward keeps for its backward. */
+    long activationsPerSample() {
+        return steps.stream().mapToLong(s -> s.output().size()).sum();
+    }
+
+    /**
+     * Batch normalisation in training needs more than one value per channel: PyTorch refuses a
+     * batch that gives it one (a batch of one sample of [C]), so such a run is refused before it starts.
+     */
+    void requireStatistics(int smallestBatch) {
+        for (Step step : steps) {
+            if (step.layer() instanceof BatchNormLayer && smallestBatch * (step.input().size() / step.input().get(0)) == 1) {
+                throw step.layer().source().invalid("a batch of " + smallestBatch + " gives one value per channel, "
+                        + "which training cannot normalise: use a batchSize (and a sample count) that leaves at least "
+                        + "2 samples in every batch");
+            }
+        }
+    }
+
+    /** The module table, like printing an {@code nn.Module}, with shapes and parameters. */
+    ModuleTable table() {
+        List<ModuleTable.Row> rows = new ArrayList<>();
+        StringBuilder module = new StringBuilder("Sequential(\n");
+        for (Step step : steps) {
+            Layer layer = step.layer();
+            int index = layer.source().index();
+            boolean trainable = layer.source().trainable();
+            List<ModuleTable.Tensor> parameters = new ArrayList<>();
+            layer.parameters(step.input()).forEach((name, shape) -> parameters.add(
+                    new ModuleTable.Tensor(index + "." + name, shape.getShape(), shape.size(), trainable)));
+            List<ModuleTable.Tensor> buffers = new ArrayList<>();
+            layer.buffers(step.input()).forEach((name, shape) -> buffers.add(
+                    new ModuleTable.Tensor(index + "." + name, shape.getShape(), shape.size(), false)));
+            String text = layer.describe(step.input());
+            module.append("  (").append(index).append("): ").append(text).append('\n');
+            rows.add(new ModuleTable.Row(index, layer.source().kind().id(), text, layer.arguments(step.input()),
+                    step.output().getShape(), parameters, buffers));
+        }
+        long total = parameterCount();
+        long trainable = trainableCount();
+        return new ModuleTable(module.append(')').toString(), inputShape.getShape(), rows,
+                new ModuleTable.Totals(total, trainable, total - trainable));
+    }
+
+    private static long count(Map<String, Shape> parameters) {
+        return parameters.values().stream().mapToLong(Shape::size).sum();
+    }
+}

@@ -1,0 +1,140 @@
+package com.boxserve.service.networks;
+
+import com.boxserve.service.training.InvalidTrainingRequestException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Small networks that each teach one idea, with data made from a fixed seed so that each run
+ * gives the same figure, which a test asserts.
+ */
+enum NetworkPresets {
+
+    LINEAR_MODULE("linear-module", "The house-price data (x = 1, 2, 3, 4; y = 3, 5, 7, 9) learned by one linear "
+            + "layer: a module whose parameters are 0.weight [1, 1] and 0.bias [1]. Full-batch SGD, lr 0.05, "
+            + "1000 epochs, seed 0.", "weight 2.000 and bias 1.000 to three decimals; predicts 11 for x = 5",
+            NetworkPresets::linearModule),
+    CNN_BARS("cnn-bars", "conv2d → relu → maxPool2d → flatten → linear telling horizontal from vertical bars in "
+            + "generated 8×8 images (320 images from seed 7: a bar of 4 to 8 pixels, brightness 0.7 to 1, on noise up "
+            + "to 0.3; the last quarter held out). Adam, lr 0.01, batches of 32, 15 epochs, seed 0.",
+            "held-out accuracy at least 98 %", NetworkPresets::cnnBars),
+    MIN_POOL("min-pool", "Which quadrant holds the dark spot? Bright 8×8 images (0.6 to 1) with one dark 2×2 spot "
+            + "(below 0.1) in one quadrant (320 images from seed 11; the last quarter held out). minPool2d(4) gives "
+            + "each quadrant's darkest value and one linear layer reads the answer; max pooling in its place sees "
+            + "only bright pixels. Adam, lr 0.05, batches of 32, 40 epochs, seed 0.",
+            "held-out accuracy at least 99 % (with maxPool2d in its place: near chance)", NetworkPresets::minPool);
+
+    /** A preset as {@code GET /v1/training/networks/presets} lists it. */
+    public record Description(String name, String description, String figure) {
+    }
+
+    private static final int IMAGE = 8;
+
+    private final String id;
+    private final String description;
+    private final String figure;
+    private final Supplier<NetworkRequest> request;
+
+    NetworkPresets(String id, String description, String figure, Supplier<NetworkRequest> request) {
+        this.id = id;
+        this.description = description;
+        this.figure = figure;
+        this.request = request;
+    }
+
+    static NetworkPresets named(String name) {
+        return Arrays.stream(values()).filter(p -> p.id.equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidTrainingRequestException("no preset named '" + name + "'; the presets are "
+                        + Arrays.stream(values()).map(p -> p.id).toList()));
+    }
+
+    NetworkRequest request() {
+        return request.get();
+    }
+
+    Description describe() {
+        return new Description(id, description, figure);
+    }
+
+    private static NetworkRequest linearModule() {
+        return new NetworkRequest(null, List.of(1), List.of(Map.of("kind", "linear", "outFeatures", 1)),
+                new NetworkRequest.Data(List.of(1, 2, 3, 4), List.of(3, 5, 7, 9), null), "mse",
+                new NetworkRequest.Optimizer("sgd", 0.05, null, null, null, null), 1000, 4, false, 0L, List.of(5),
+                null, null);
+    }
+
+    private static NetworkRequest cnnBars() {
+        Random random = new Random(7);
+        List<Object> inputs = new ArrayList<>();
+        List<Object> targets = new ArrayList<>();
+        for (int i = 0; i < 320; i++) {
+            double[][] image = noise(random, 0, 0.3);
+            int vertical = i % 2;
+            int line = random.nextInt(IMAGE);
+            int length = 4 + random.nextInt(5);
+            int start = random.nextInt(IMAGE - length + 1);
+            for (int k = start; k < start + length; k++) {
+                double bright = 0.7 + 0.3 * random.nextDouble();
+                if (vertical == 1) {
+                    image[k][line] = bright;
+                } else {
+                    image[line][k] = bright;
+                }
+            }
+            inputs.add(List.of(rows(image)));
+            targets.add(vertical);
+        }
+        return new NetworkRequest(null, List.of(1, IMAGE, IMAGE), List.of(
+                Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3, "padding", 1), Map.of("kind", "relu"),
+                Map.of("kind", "maxPool2d", "kernelSize", 2), Map.of("kind", "flatten"),
+                Map.of("kind", "linear", "outFeatures", 2)),
+                new NetworkRequest.Data(inputs, targets, 0.25), "crossEntropy",
+                new NetworkRequest.Optimizer("adam", 0.01, null, null, null, null), 15, 32, true, 0L, null, null, null);
+    }
+
+    private static NetworkRequest minPool() {
+        Random random = new Random(11);
+        List<Object> inputs = new ArrayList<>();
+        List<Object> targets = new ArrayList<>();
+        for (int i = 0; i < 320; i++) {
+            double[][] image = noise(random, 0.6, 0.4);
+            int quadrant = i % 4;
+            int top = (quadrant / 2) * 4 + random.nextInt(3);
+            int left = (quadrant % 2) * 4 + random.nextInt(3);
+            for (int r = top; r < top + 2; r++) {
+                for (int c = left; c < left + 2; c++) {
+                    image[r][c] = 0.1 * random.nextDouble();
+                }
+            }
+            inputs.add(List.of(rows(image)));
+            targets.add(quadrant);
+        }
+        return new NetworkRequest(null, List.of(1, IMAGE, IMAGE), List.of(
+                Map.of("kind", "minPool2d", "kernelSize", 4), Map.of("kind", "flatten"),
+                Map.of("kind", "linear", "outFeatures", 4)),
+                new NetworkRequest.Data(inputs, targets, 0.25), "crossEntropy",
+                new NetworkRequest.Optimizer("adam", 0.05, null, null, null, null), 40, 32, true, 0L, null, null, null);
+    }
+
+    private static double[][] noise(Random random, double low, double range) {
+        double[][] image = new double[IMAGE][IMAGE];
+        for (double[] row : image) {
+            for (int c = 0; c < IMAGE; c++) {
+                row[c] = low + range * random.nextDouble();
+            }
+        }
+        return image;
+    }
+
+    private static List<Object> rows(double[][] image) {
+        List<Object> rows = new ArrayList<>();
+        for (double[] row : image) {
+            rows.add(Arrays.stream(row).boxed().toList());
+        }
+        return rows;
+    }
+}

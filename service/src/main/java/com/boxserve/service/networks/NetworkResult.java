@@ -1,0 +1,38 @@
+package com.boxserve.service.networks;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer of {@code POST /v1/training/networks}: the module table, then (unless a dry run)
+ * what training did, epoch by epoch, the predictions and the final parameters.
+ *
+ * @param parameters the final {@code named_parameters()} values: given when the network has at most
+ *     1,000 parameters, or when the request traces
+ * @param stoppedEarly why training stopped before its epochs (the time limit), or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NetworkResult(String preset, @JsonUnwrapped ModuleTable network, String loss, OptimizerSettings optimizer,
+        Integer epochs, Integer batchSize, Integer trainingSamples, Integer validationSamples, List<Epoch> history,
+        Integer epochsDone, String stoppedEarly, Double durationMs, List<Object> predictions,
+        List<Integer> predictedClasses, Map<String, Network.Values> parameters, Map<String, Network.Values> buffers,
+        Trace trace) {
+
+    /** One epoch: the mean loss of its batches (before each step), and the held-out figures after it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Epoch(int epoch, double loss, Double accuracy, Double validationLoss, Double validationAccuracy,
+            double millis) {
+    }
+
+    /** What a comparison with PyTorch needs: the start, and the loss of every optimizer step's batch. */
+    public record Trace(Map<String, Network.Values> initialParameters, Map<String, Network.Values> initialBuffers,
+            List<Float> stepLosses) {
+    }
+
+    static NetworkResult dryRun(String preset, ModuleTable network) {
+        return new NetworkResult(preset, network, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+}

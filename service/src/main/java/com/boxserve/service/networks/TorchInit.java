@@ -1,0 +1,34 @@
+package com.boxserve.service.networks;
+
+import ai.djl.training.initializer.Initializer;
+import java.util.Random;
+
+/**
+ * The initial values PyTorch's layers give themselves (Linear and Conv: weight and bias uniform in
+ * ±1/√fan_in, which is what kaiming_uniform_ with a = √5 comes to), drawn from the request's seed.
+ * The values are not torch's (its generator differs); the distribution is, and a seed repeats them.
+ */
+final class TorchInit {
+
+    private final Random random;
+
+    TorchInit(long seed) {
+        this.random = new Random(seed);
+    }
+
+    Initializer uniform(long fanIn) {
+        double bound = 1 / Math.sqrt(fanIn);
+        return (manager, shape, dataType) -> {
+            float[] values = new float[Math.toIntExact(shape.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+            }
+            return manager.create(values, shape);
+        };
+    }
+
+    /** A seed for a layer's own random stream (dropout's masks), drawn so that one request seed fixes them all. */
+    long nextSeed() {
+        return random.nextLong();
+    }
+}

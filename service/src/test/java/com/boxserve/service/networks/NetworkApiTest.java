@@ -1,0 +1,217 @@
+package com.boxserve.service.networks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.boxserve.service.TestModels;
+import com.boxserve.service.training.Engines;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The network builder over real HTTP on DJL's PyTorch engine: the presets' figures, the module table, the errors. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class NetworkApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("boxserve.models.directory", TestModels::none);
+        registry.add("boxserve.training.max-seconds", () -> "4");
+    }
+
+    @Test
+    void theLinearModuleLearnsTheHousePrices() throws Exception {
+        JsonNode result = ok(Map.of("preset", "linear-module"));
+        assertEquals("Sequential(\n  (0): Linear(in_features=1, out_features=1, bias=True)\n)", result.path("module").asText());
+        JsonNode parameters = result.path("layers").get(0).path("parameters");
+        assertEquals("0.weight", parameters.get(0).path("name").asText());
+        assertEquals(List.of(1, 1), ints(parameters.get(0).path("shape")));
+        assertEquals("0.bias", parameters.get(1).path("name").asText());
+        assertEquals(List.of(1), ints(parameters.get(1).path("shape")));
+        assertEquals(2, result.path("parameterCount").path("total").asInt());
+        assertEquals(2.0, result.path("parameters").path("0.weight").path("values").get(0).asDouble(), 1e-3);
+        assertEquals(1.0, result.path("parameters").path("0.bias").path("values").get(0).asDouble(), 1e-3);
+        assertEquals(11.0, result.path("predictions").get(0).get(0).asDouble(), 1e-2);
+        JsonNode history = result.path("history");
+        assertEquals(1000, history.size());
+        assertTrue(history.get(999).path("loss").asDouble() < history.get(0).path("loss").asDouble() / 1000);
+        assertTrue(history.get(0).path("accuracy").isMissingNode(), "a regression has no accuracy");
+    }
+
+    @Test
+    void theCnnTellsHorizontalFromVerticalBars() throws Exception {
+        JsonNode result = ok(Map.of("preset", "cnn-bars"));
+        JsonNode last = last(result.path("history"));
+        assertTrue(last.path("validationAccuracy").asDouble() >= 0.98, "held-out accuracy " + last);
+        assertEquals(80, result.path("validationSamples").asInt());
+        JsonNode conv = result.path("layers").get(0).path("parameters");
+        assertEquals(List.of(4, 1, 3, 3), ints(conv.get(0).path("shape")));
+        assertEquals(List.of(4, 8, 8), ints(result.path("layers").get(0).path("outputShape")));
+        assertEquals(List.of(4, 4, 4), ints(result.path("layers").get(2).path("outputShape")));
+        assertEquals(List.of(2, 64), ints(result.path("layers").get(4).path("parameters").get(0).path("shape")));
+    }
+
+    @Test
+    void minPoolingFindsTheDarkQuadrantWhereMaxPoolingCannot() throws Exception {
+        JsonNode min = ok(Map.of("preset", "min-pool"));
+        assertTrue(last(min.path("history")).path("validationAccuracy").asDouble() >= 0.99, "min pooling: " + last(min.path("history")));
+        ObjectNode withMax = JSON.createObjectNode().put("preset", "min-pool");
+        withMax.set("layers", JSON.valueToTree(List.of(Map.of("kind", "maxPool2d", "kernelSize", 4), Map.of("kind", "flatten"),
+                Map.of("kind", "linear", "outFeatures", 4))));
+        double chance = last(ok(withMax).path("history")).path("validationAccuracy").asDouble();
+        assertTrue(chance < 0.5, "max pooling sees only bright pixels, so it guesses: " + chance);
+    }
+
+    @Test
+    void aDryRunAnswersTheModuleTableWithPytorchNamesAndShapes() throws Exception {
+        JsonNode result = ok(Map.of("dryRun", true, "inputShape", List.of(4, 10, 10), "layers", List.of(
+                Map.of("kind", "conv2d", "outChannels", 6, "kernelSize", List.of(3, 5), "groups", 2, "stride", 2),
+                Map.of("kind", "batchNorm2d", "trainable", false),
+                Map.of("kind", "minPool2d", "kernelSize", 2),
+                Map.of("kind", "flatten"),
+                Map.of("kind", "dropout", "p", 0.25),
+                Map.of("kind", "layerNorm"),
+                Map.of("kind", "linear", "outFeatures", 3, "bias", false),
+                Map.of("kind", "gelu"))));
+        assertTrue(result.path("history").isMissingNode(), "a dry run trains nothing");
+        JsonNode layers = result.path("layers");
+        assertEquals(List.of(6, 2, 3, 5), ints(layers.get(0).path("parameters").get(0).path("shape")));
+        assertEquals(List.of(6, 4, 3), ints(layers.get(0).path("outputShape")));
+        assertEquals("1.running_mean", layers.get(1).path("buffers").get(0).path("name").asText());
+        assertFalse(layers.get(1).path("parameters").get(0).path("trainable").asBoolean());
+        assertEquals(List.of(6, 2, 1), ints(layers.get(2).path("outputShape")));
+        assertEquals(List.of(12), ints(layers.get(5).path("parameters").get(0).path("shape")));
+        assertEquals(List.of(3, 12), ints(layers.get(6).path("parameters").get(0).path("shape")));
+        assertEquals(1, layers.get(6).path("parameters").size());
+        long conv = 6 * 2 * 3 * 5 + 6;
+        long total = conv + 12 + 24 + 36;
+        assertEquals(total, result.path("parameterCount").path("total").asLong());
+        assertEquals(12, result.path("parameterCount").path("frozen").asLong());
+        assertEquals(total - 12, result.path("parameterCount").path("trainable").asLong());
+        String module = result.path("module").asText();
+        assertTrue(module.contains("(0): Conv2d(4, 6, kernel_size=(3, 5), stride=(2, 2), groups=2)"), module);
+        assertTrue(module.contains("(1): BatchNorm2d(6, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"), module);
+        assertTrue(module.contains("(5): LayerNorm((12,), eps=1e-05, elementwise_affine=True)"), module);
+    }
+
+    @Test
+    void aShapeErrorNamesTheLayerAndBothShapes() throws Exception {
+        HttpResponse<String> response = post(Map.of("dryRun", true, "inputShape", List.of(1, 8, 8), "layers", List.of(
+                Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3),
+                Map.of("kind", "maxPool2d", "kernelSize", 2),
+                Map.of("kind", "flatten"),
+                Map.of("kind", "linear", "inFeatures", 64, "outFeatures", 2))));
+        assertProblem(response, 400, "layer 3 (linear): expects 64 inputs, gets 36");
+        assertProblem(post(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv1d",
+                "outChannels", 1, "kernelSize", 2)))), 400, "layer 0 (conv1d): expects [channels, length] per sample, gets (3)");
+        assertProblem(post(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "relu",
+                "kernelSize", 2)))), 400, "layer 0 (relu): takes no argument [kernelSize]");
+        assertProblem(post(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "lstm")))),
+                400, "layer 0: unknown kind 'lstm'");
+    }
+
+    @Test
+    void aDivergingRunIsA422NamingTheEpoch() throws Exception {
+        ObjectNode request = JSON.createObjectNode().put("preset", "linear-module");
+        request.set("optimizer", JSON.valueToTree(Map.of("kind", "sgd", "learningRate", 5)));
+        assertProblem(post(request), 422, "at epoch");
+    }
+
+    @Test
+    void aRunPastTheTimeLimitAnswersTheEpochsDone() throws Exception {
+        JsonNode result = ok(Map.of("preset", "linear-module", "epochs", 100000, "batchSize", 1));
+        assertTrue(result.path("stoppedEarly").asText().contains("time limit of 4 s"), result.path("stoppedEarly").asText());
+        int done = result.path("epochsDone").asInt();
+        assertTrue(done > 0 && done < 100000, "epochs done: " + done + " " + result.path("stoppedEarly").asText() + " " + result.path("durationMs"));
+        assertEquals(done, result.path("history").size());
+        assertTrue(result.path("durationMs").asDouble() >= 4000, "the time spent is answered");
+    }
+
+    /**
+     * Every array of a run lives in its own manager, closed with the run: after networks that
+     * trained, failed to fit, diverged and dry-ran, the engine holds no more arrays than before.
+     */
+    @Test
+    void networksLeaveNoArrayBehind() throws Exception {
+        NDManager engine;
+        try (NDManager probe = Engines.newManager()) {
+            engine = probe.getParentManager();
+        }
+        int before = engine.getManagedArrays().size();
+        ObjectNode diverging = JSON.createObjectNode().put("preset", "linear-module");
+        diverging.set("optimizer", JSON.valueToTree(Map.of("kind", "sgd", "learningRate", 5)));
+        for (int i = 0; i < 3; i++) {
+            ok(Map.of("preset", "cnn-bars", "epochs", 2, "predict", List.of(List.of(Collections.nCopies(8,
+                    Collections.nCopies(8, 0.5))))));
+            ok(Map.of("preset", "min-pool", "dryRun", true));
+            assertEquals(422, post(diverging).statusCode());
+        }
+        assertEquals(before, engine.getManagedArrays().size(), "arrays still held by the engine's managers");
+    }
+
+    @Test
+    void listsTheLayerKindsAndThePresets() throws Exception {
+        JsonNode layers = JSON.readTree(get("/v1/training/layers"));
+        assertEquals(19, layers.size());
+        JsonNode linear = layers.get(0);
+        assertEquals("torch.nn.Linear", linear.path("pytorch").asText());
+        assertTrue(linear.path("arguments").toString().contains("\"name\":\"trainable\""));
+        JsonNode presets = JSON.readTree(get("/v1/training/networks/presets"));
+        assertEquals(List.of("linear-module", "cnn-bars", "min-pool"),
+                List.of(presets.get(0).path("name").asText(), presets.get(1).path("name").asText(),
+                        presets.get(2).path("name").asText()));
+    }
+
+    private static JsonNode last(JsonNode array) {
+        return array.get(array.size() - 1);
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        return JSON.convertValue(array, JSON.getTypeFactory().constructCollectionType(List.class, Integer.class));
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String detail) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        String actual = JSON.readTree(response.body()).path("detail").asText();
+        assertTrue(actual.contains(detail), actual);
+    }
+
+    private JsonNode ok(Object body) throws Exception {
+        HttpResponse<String> response = post(body);
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> post(Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/training/networks"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
