@@ -6,6 +6,7 @@ Prints one JSON object and exits 0 only when every case matches within TOLERANCE
 """
 import json
 import math
+from decimal import Decimal
 import sys
 
 import torch
@@ -53,6 +54,13 @@ def _pool(cls, wrap=lambda pool: pool):
     return make
 
 
+def _replayable_rate(p):
+    # the service draws its masks from its own seeded generator, torch from its own: only p = 0 can agree
+    if p != 0:
+        raise ValueError(f"dropout p={p} cannot be replayed; compare at p = 0")
+    return p
+
+
 def _batch_norm(cls):
     return lambda a, shape: cls(shape[0], eps=a.get("eps", 1e-5), momentum=a.get("momentum", 0.1))
 
@@ -68,7 +76,7 @@ LAYERS = {
     "avgPool1d": _pool(nn.AvgPool1d),
     "avgPool2d": _pool(nn.AvgPool2d),
     "flatten": lambda a, shape: nn.Flatten(a.get("startDim", 1)),
-    "dropout": lambda a, shape: nn.Dropout(a.get("p", 0.5)),
+    "dropout": lambda a, shape: nn.Dropout(_replayable_rate(a.get("p", 0.5))),
     "batchNorm1d": _batch_norm(nn.BatchNorm1d),
     "batchNorm2d": _batch_norm(nn.BatchNorm2d),
     "layerNorm": lambda a, shape: nn.LayerNorm(a.get("normalizedShape", [shape[-1]]), eps=a.get("eps", 1e-5)),
@@ -158,12 +166,13 @@ def training_data(request, output_shape):
         targets = torch.tensor(data["targets"], dtype=torch.int64).reshape(count)
     else:
         targets = torch.tensor(data["targets"], dtype=torch.float32).reshape([count] + list(output_shape))
-    held_out = math.ceil(data.get("validationSplit", 0) * count)
+    # in decimal, as the service counts: 0.07 * 100 is 7.000000000000001 in binary
+    held_out = math.ceil(Decimal(repr(data.get("validationSplit", 0))) * count)
     return inputs[:count - held_out], targets[:count - held_out]
 
 
 def make_optimizer(spec, parameters):
-    kind, decay = spec.get("kind"), spec.get("weightDecay", 0.0)
+    kind, decay = spec.get("kind", "sgd"), spec.get("weightDecay", 0.0)
     if kind == "sgd":
         return torch.optim.SGD(parameters, lr=spec.get("learningRate", 0.01), momentum=spec.get("momentum", 0.0),
                                weight_decay=decay)
@@ -183,7 +192,7 @@ def train(model, request, inputs, targets):
     batch_size = request.get("batchSize") or len(inputs)
     losses = []
     model.train()
-    for _ in range(request.get("epochs", 1)):
+    for _ in range(request.get("epochs", 10)):
         for start in range(0, len(inputs), batch_size):
             optimizer.zero_grad()
             loss = criterion(model(inputs[start:start + batch_size]), targets[start:start + batch_size])

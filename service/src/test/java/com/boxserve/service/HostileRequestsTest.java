@@ -246,6 +246,10 @@ class HostileRequestsTest {
                 {"a padding far past the input", networks, "{\"inputShape\": [1, 4, 4], \"layers\": [{\"kind\": \"conv2d\", \"outChannels\": 1, \"kernelSize\": 1, \"padding\": 1000000}], \"data\": {\"inputs\": [[[[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]]], \"targets\": [1]}}", "400", "invalid-request"},
                 {"batch normalisation of one sample", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"batchNorm1d\"}], \"data\": {\"inputs\": [[1, 2]], \"targets\": [[1, 2]]}}", "400", "invalid-request"},
                 {"a class index past the classes", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"linear\", \"outFeatures\": 2}], \"loss\": \"crossEntropy\", \"data\": {\"inputs\": [[1, 2]], \"targets\": [7]}}", "400", "invalid-request"},
+                {"a network with nothing to train", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"linear\", \"outFeatures\": 1, \"trainable\": false}], \"data\": {\"inputs\": [[1, 2]], \"targets\": [1]}}", "400", "invalid-request"},
+                {"a padding of two billion", networks, "{\"dryRun\": true, \"inputShape\": [1, 1, 1], \"layers\": [{\"kind\": \"conv2d\", \"outChannels\": 1, \"kernelSize\": 1, \"padding\": 2147483647}]}", "400", "invalid-request"},
+                {"ten thousand and one inputs to predict", networks, "{\"preset\": \"linear-module\", \"predict\": [" + "0, ".repeat(10_000) + "0]}", "400", "invalid-request"},
+                {"a value past float32", networks, "{\"preset\": \"linear-module\", \"predict\": [1e39]}", "400", "invalid-request"},
                 {"a network that diverges", networks, "{\"preset\": \"linear-module\", \"optimizer\": {\"kind\": \"sgd\", \"learningRate\": 9}}", "422", "training-diverged"}}) {
             add(cases, "training", c[0], request("POST", c[1], json, utf8(c[2])), Integer.parseInt(c[3]), c[4]);
         }

@@ -1,5 +1,6 @@
 package com.boxserve.service.networks;
 
+import com.boxserve.service.training.InvalidTrainingRequestException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,7 +103,7 @@ enum LayerKind {
                 return kind;
             }
         }
-        throw new com.boxserve.service.training.InvalidTrainingRequestException("layer " + index + ": unknown kind "
+        throw new InvalidTrainingRequestException("layer " + index + ": unknown kind "
                 + (name == null ? "(none given)" : "'" + name + "'") + "; the kinds are "
                 + Arrays.stream(values()).map(LayerKind::id).toList());
     }

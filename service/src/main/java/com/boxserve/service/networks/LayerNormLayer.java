@@ -2,6 +2,7 @@ package com.boxserve.service.networks;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ record LayerNormLayer(LayerArguments source, List<Integer> normalizedShape, doub
 
     @Override
     public String describe(Shape input) {
-        int[] sizes = java.util.Arrays.stream(normalized(input).getShape()).mapToInt(Math::toIntExact).toArray();
+        int[] sizes = Arrays.stream(normalized(input).getShape()).mapToInt(Math::toIntExact).toArray();
         return "LayerNorm(" + PythonRepr.tuple(sizes) + ", eps=" + PythonRepr.number(eps) + ", elementwise_affine=True)";
     }
 
@@ -44,7 +45,7 @@ record LayerNormLayer(LayerArguments source, List<Integer> normalizedShape, doub
 
     private Shape normalized(Shape input) {
         if (normalizedShape == null) {
-            return input.dimension() == 0 ? new Shape() : new Shape(input.get(input.dimension() - 1));
+            return new Shape(input.get(input.dimension() - 1));
         }
         return new Shape(normalizedShape.stream().mapToLong(Integer::longValue).toArray());
     }

@@ -3,6 +3,7 @@ package com.boxserve.service.networks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import com.boxserve.service.training.InvalidTrainingRequestException;
+import java.util.Arrays;
 
 /** The losses, each computed as its PyTorch namesake computes it with reduction 'mean'. */
 enum LossKind {
@@ -39,7 +40,8 @@ enum LossKind {
                 return kind;
             }
         }
-        throw new InvalidTrainingRequestException("loss must be one of mse, l1, crossEntropy, bce, not " + name);
+        throw new InvalidTrainingRequestException("loss must be one of "
+                + Arrays.stream(values()).map(LossKind::id).toList() + ", not " + name);
     }
 
     /** The shape one sample's target has, given the network's output per sample. */

@@ -46,9 +46,10 @@ abstract sealed class NetworkOptimizer permits NetworkOptimizer.Sgd, NetworkOpti
     void step(List<Parameter> parameters, int stepNumber) {
         for (Parameter parameter : parameters) {
             NDArray gradient = parameter.getArray().getGradient();
-            NDArray decayed = weightDecay == 0 ? gradient : gradient.add(parameter.getArray().mul(weightDecay));
-            // a detached view: PyTorch refuses in-place changes of a leaf that requires grad under grad mode
+            // a detached view: PyTorch refuses in-place changes of a leaf that requires grad under grad mode,
+            // and the decay term made from it records no graph for the state it is added into to keep alive
             NDArray weight = parameter.getArray().stopGradient();
+            NDArray decayed = weightDecay == 0 ? gradient : gradient.add(weight.mul(weightDecay));
             update(weight, decayed, state.get(parameter), stepNumber);
             gradient.subi(gradient);
         }

@@ -2,6 +2,7 @@ package com.boxserve.service.networks;
 
 import ai.djl.ndarray.types.Shape;
 import com.boxserve.service.training.InvalidTrainingRequestException;
+import com.boxserve.service.training.TrainingProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,12 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
     record Step(Layer layer, Shape input, Shape output) {
     }
 
-    static NetworkPlan of(Shape inputShape, List<Map<String, Object>> layers, int maxLayers) {
+    static NetworkPlan of(Shape inputShape, List<Map<String, Object>> layers, TrainingProperties limits) {
         if (layers == null || layers.isEmpty()) {
             throw new InvalidTrainingRequestException("layers is empty: give at least one layer");
         }
-        if (layers.size() > maxLayers) {
-            throw new InvalidTrainingRequestException(layers.size() + " layers; the limit is " + maxLayers);
+        if (layers.size() > limits.maxLayers()) {
+            throw new InvalidTrainingRequestException(layers.size() + " layers; the limit is " + limits.maxLayers());
         }
         List<Step> steps = new ArrayList<>();
         Shape shape = inputShape;
@@ -33,10 +34,25 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
             }
             Layer layer = LayerKind.named(i, values.get("kind")).build(i, values);
             Shape output = layer.outputShape(shape);
+            // bounded one by one, so that no sum or product of them can overflow a long
+            bound(layer, "its output of one sample, " + output + ",", output, limits.maxActivations());
+            for (Shape parameter : layer.parameters(shape).values()) {
+                bound(layer, "its parameter " + parameter, parameter, limits.maxParameters());
+            }
             steps.add(new Step(layer, shape, output));
             shape = output;
         }
         return new NetworkPlan(inputShape, List.copyOf(steps));
+    }
+
+    private static void bound(Layer layer, String what, Shape shape, long limit) {
+        double size = 1;
+        for (long dimension : shape.getShape()) {
+            size *= dimension;
+        }
+        if (size > limit) {
+            throw layer.source().invalid(what + " has " + String.format("%.3g", size) + " values; the limit is " + limit);
+        }
     }
 
     Shape outputShape() {

@@ -68,12 +68,7 @@ enum NetworkPresets {
     }
 
     private static NetworkRequest cnnBars() {
-        Random random = new Random(7);
-        List<Object> inputs = new ArrayList<>();
-        List<Object> targets = new ArrayList<>();
-        for (int i = 0; i < 320; i++) {
-            double[][] image = noise(random, 0, 0.3);
-            int vertical = i % 2;
+        return images(7, 0, 0.3, 2, (image, vertical, random) -> {
             int line = random.nextInt(IMAGE);
             int length = 4 + random.nextInt(5);
             int start = random.nextInt(IMAGE - length + 1);
@@ -85,24 +80,13 @@ enum NetworkPresets {
                     image[line][k] = bright;
                 }
             }
-            inputs.add(List.of(rows(image)));
-            targets.add(vertical);
-        }
-        return new NetworkRequest(null, List.of(1, IMAGE, IMAGE), List.of(
-                Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3, "padding", 1), Map.of("kind", "relu"),
+        }, List.of(Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3, "padding", 1), Map.of("kind", "relu"),
                 Map.of("kind", "maxPool2d", "kernelSize", 2), Map.of("kind", "flatten"),
-                Map.of("kind", "linear", "outFeatures", 2)),
-                new NetworkRequest.Data(inputs, targets, 0.25), "crossEntropy",
-                new NetworkRequest.Optimizer("adam", 0.01, null, null, null, null), 15, 32, true, 0L, null, null, null);
+                Map.of("kind", "linear", "outFeatures", 2)), 0.01, 15);
     }
 
     private static NetworkRequest minPool() {
-        Random random = new Random(11);
-        List<Object> inputs = new ArrayList<>();
-        List<Object> targets = new ArrayList<>();
-        for (int i = 0; i < 320; i++) {
-            double[][] image = noise(random, 0.6, 0.4);
-            int quadrant = i % 4;
+        return images(11, 0.6, 0.4, 4, (image, quadrant, random) -> {
             int top = (quadrant / 2) * 4 + random.nextInt(3);
             int left = (quadrant % 2) * 4 + random.nextInt(3);
             for (int r = top; r < top + 2; r++) {
@@ -110,14 +94,33 @@ enum NetworkPresets {
                     image[r][c] = 0.1 * random.nextDouble();
                 }
             }
+        }, List.of(Map.of("kind", "minPool2d", "kernelSize", 4), Map.of("kind", "flatten"),
+                Map.of("kind", "linear", "outFeatures", 4)), 0.05, 40);
+    }
+
+    /** Draws one image's class pattern over its background noise. */
+    private interface Painter {
+        void paint(double[][] image, int label, Random random);
+    }
+
+    /**
+     * 320 generated 8×8 one-channel images, labelled in turn 0, 1, ..., classes − 1, the last quarter
+     * held out, learned by cross-entropy with Adam in batches of 32.
+     */
+    private static NetworkRequest images(long seed, double low, double range, int classes, Painter painter,
+            List<Map<String, Object>> layers, double learningRate, int epochs) {
+        Random random = new Random(seed);
+        List<Object> inputs = new ArrayList<>();
+        List<Object> targets = new ArrayList<>();
+        for (int i = 0; i < 320; i++) {
+            double[][] image = noise(random, low, range);
+            painter.paint(image, i % classes, random);
             inputs.add(List.of(rows(image)));
-            targets.add(quadrant);
+            targets.add(i % classes);
         }
-        return new NetworkRequest(null, List.of(1, IMAGE, IMAGE), List.of(
-                Map.of("kind", "minPool2d", "kernelSize", 4), Map.of("kind", "flatten"),
-                Map.of("kind", "linear", "outFeatures", 4)),
-                new NetworkRequest.Data(inputs, targets, 0.25), "crossEntropy",
-                new NetworkRequest.Optimizer("adam", 0.05, null, null, null, null), 40, 32, true, 0L, null, null, null);
+        return new NetworkRequest(null, List.of(1, IMAGE, IMAGE), layers, new NetworkRequest.Data(inputs, targets, 0.25),
+                "crossEntropy", new NetworkRequest.Optimizer("adam", learningRate, null, null, null, null), epochs, 32,
+                true, 0L, null, null, null);
     }
 
     private static double[][] noise(Random random, double low, double range) {

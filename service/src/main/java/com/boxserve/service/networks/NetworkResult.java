@@ -20,7 +20,10 @@ public record NetworkResult(String preset, @JsonUnwrapped ModuleTable network, S
         List<Integer> predictedClasses, Map<String, Network.Values> parameters, Map<String, Network.Values> buffers,
         Trace trace) {
 
-    /** One epoch: the mean loss of its batches (before each step), and the held-out figures after it. */
+    /**
+     * One epoch: the mean loss over its samples (each batch's loss, taken before its step, weighted
+     * by the batch's size), and the held-out figures after it.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Epoch(int epoch, double loss, Double accuracy, Double validationLoss, Double validationAccuracy,
             double millis) {

@@ -4,6 +4,8 @@ import ai.djl.ndarray.types.Shape;
 import com.boxserve.service.training.InvalidTrainingRequestException;
 import com.boxserve.service.training.TrainingProperties;
 import com.boxserve.service.training.TrainingService;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,7 @@ public class NetworkService {
 
     private NetworkPlan plan(NetworkRequest request) {
         Shape inputShape = inputShape(request);
-        NetworkPlan plan = NetworkPlan.of(inputShape, request.layers(), limits.maxLayers());
+        NetworkPlan plan = NetworkPlan.of(inputShape, request.layers(), limits);
         if (plan.parameterCount() > limits.maxParameters()) {
             throw new InvalidTrainingRequestException("the network has " + plan.parameterCount() + " parameters; the limit is "
                     + limits.maxParameters());
@@ -60,6 +62,10 @@ public class NetworkService {
     }
 
     private NetworkJob prepare(String preset, NetworkRequest request, NetworkPlan plan) {
+        if (plan.trainableCount() == 0) {
+            throw new InvalidTrainingRequestException("the network has no trainable parameter: nothing to train (a dry run "
+                    + "shows its table)");
+        }
         LossKind loss = LossKind.named(request.loss() == null ? "mse" : request.loss());
         OptimizerSettings optimizer = OptimizerSettings.of(request.optimizer());
         NetworkRequest.Data data = request.data();
@@ -102,6 +108,11 @@ public class NetworkService {
                     + " steps, and this run has " + steps);
         }
         List<Object> predict = request.predict();
+        if (predict != null && (predict.size() > limits.maxSamples()
+                || predict.size() * plan.inputShape().size() > limits.maxValues())) {
+            throw new InvalidTrainingRequestException(predict.size() + " inputs to predict; the limits are "
+                    + limits.maxSamples() + " inputs and " + limits.maxValues() + " values");
+        }
         if (predict != null && plan.activationsPerSample() * predict.size() > limits.maxActivations()) {
             throw new InvalidTrainingRequestException(predict.size() + " inputs to predict hold "
                     + plan.activationsPerSample() * predict.size() + " values across the layers' outputs; the limit is "
@@ -166,14 +177,16 @@ public class NetworkService {
     }
 
     /** The held-out count: the last ⌈split·N⌉ samples, leaving at least one to train on. */
-    private static int held(Double split, int samples) {
+    static int held(Double split, int samples) {
         if (split == null || split == 0) {
             return 0;
         }
         if (!(split > 0 && split < 1)) {
             throw new InvalidTrainingRequestException("data.validationSplit must be from 0 to below 1, not " + split);
         }
-        int held = (int) Math.ceil(split * samples);
+        // in decimal: 0.07 × 100 is 7.000000000000001 in binary, whose ceiling would hold out 8
+        int held = BigDecimal.valueOf(split).multiply(BigDecimal.valueOf(samples)).setScale(0, RoundingMode.CEILING)
+                .intValueExact();
         if (held >= samples) {
             throw new InvalidTrainingRequestException("data.validationSplit " + split + " of " + samples
                     + " samples leaves none to train on");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Trains a network as a PyTorch training loop does: per epoch, batches in order (or shuffled by
@@ -48,7 +49,8 @@ final class NetworkTrainer {
 
             List<NetworkResult.Epoch> history = new ArrayList<>();
             List<Float> stepLosses = job.trace() ? new ArrayList<>() : null;
-            Random order = new Random(job.seed());
+            // a stream of its own: the initialisation draws from Random(seed) already
+            Random order = new Random(new SplittableRandom(job.seed()).nextLong());
             int step = 0;
             String stoppedEarly = null;
             for (int epoch = 1; epoch <= job.epochs() && stoppedEarly == null; epoch++) {
@@ -57,6 +59,12 @@ final class NetworkTrainer {
                 double lossSum = 0;
                 long correct = 0;
                 for (int start = 0; start < indices.length; start += job.batchSize()) {
+                    // checked before a batch, not after, so that an epoch that finished is never dropped
+                    if (step > 0 && System.nanoTime() - trainingStarted > job.maxNanos()) {
+                        stoppedEarly = "the time limit of " + job.maxNanos() / 1_000_000_000 + " s was reached during epoch "
+                                + epoch + " of " + job.epochs() + "; the epochs done are answered";
+                        break;
+                    }
                     int end = Math.min(indices.length, start + job.batchSize());
                     try (NDScope ignored = new NDScope()) {
                         Batch batch = batch(manager, indices, start, end);
@@ -75,11 +83,6 @@ final class NetworkTrainer {
                         if (stepLosses != null) {
                             stepLosses.add(outcome[0]);
                         }
-                    }
-                    if (System.nanoTime() - trainingStarted > job.maxNanos() && !(epoch == job.epochs() && end == indices.length)) {
-                        stoppedEarly = "the time limit of " + job.maxNanos() / 1_000_000_000 + " s was reached during epoch "
-                                + epoch + " of " + job.epochs() + "; the epochs done are answered";
-                        break;
                     }
                 }
                 if (stoppedEarly != null) {

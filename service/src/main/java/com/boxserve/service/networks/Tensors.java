@@ -59,8 +59,9 @@ final class Tensors {
     }
 
     private static float number(Object value, String where) {
-        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
-            throw new InvalidTrainingRequestException(where + " must hold finite numbers; found " + value);
+        if (!(value instanceof Number number) || !Float.isFinite(number.floatValue())) {
+            throw new InvalidTrainingRequestException(where + " must hold numbers that are finite in float32 (below "
+                    + Float.MAX_VALUE + "); found " + value);
         }
         return number.floatValue();
     }

@@ -10,9 +10,6 @@ import com.boxserve.service.training.Engines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Collections;
 import java.util.List;
@@ -27,11 +24,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NetworkApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NetworksHttp.JSON;
 
     @LocalServerPort
     int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+
+    private NetworksHttp http() {
+        return new NetworksHttp(port);
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -116,25 +116,48 @@ class NetworkApiTest {
 
     @Test
     void aShapeErrorNamesTheLayerAndBothShapes() throws Exception {
-        HttpResponse<String> response = post(Map.of("dryRun", true, "inputShape", List.of(1, 8, 8), "layers", List.of(
+        HttpResponse<String> response = http().train(Map.of("dryRun", true, "inputShape", List.of(1, 8, 8), "layers", List.of(
                 Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3),
                 Map.of("kind", "maxPool2d", "kernelSize", 2),
                 Map.of("kind", "flatten"),
                 Map.of("kind", "linear", "inFeatures", 64, "outFeatures", 2))));
         assertProblem(response, 400, "layer 3 (linear): expects 64 inputs, gets 36");
-        assertProblem(post(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv1d",
+        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv1d",
                 "outChannels", 1, "kernelSize", 2)))), 400, "layer 0 (conv1d): expects [channels, length] per sample, gets (3)");
-        assertProblem(post(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "relu",
+        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "relu",
                 "kernelSize", 2)))), 400, "layer 0 (relu): takes no argument [kernelSize]");
-        assertProblem(post(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "lstm")))),
+        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "lstm")))),
                 400, "layer 0: unknown kind 'lstm'");
+    }
+
+    @Test
+    void aPresetTakesTheRequestsFieldsOneByOne() throws Exception {
+        ObjectNode request = JSON.createObjectNode().put("preset", "cnn-bars").put("epochs", 1);
+        request.set("optimizer", JSON.valueToTree(Map.of("learningRate", 0.005)));
+        request.set("data", JSON.valueToTree(Map.of("validationSplit", 0.5)));
+        JsonNode result = ok(request);
+        assertEquals("adam", result.path("optimizer").path("kind").asText(), "the preset's optimizer, its rate changed");
+        assertEquals(0.005, result.path("optimizer").path("learningRate").asDouble());
+        assertEquals(160, result.path("validationSamples").asInt(), "the preset's data, its split changed");
+        request.set("optimizer", JSON.valueToTree(Map.of("kind", "sgd", "momentum", 0.5)));
+        JsonNode sgd = ok(request).path("optimizer");
+        assertEquals("sgd", sgd.path("kind").asText());
+        assertEquals(0.01, sgd.path("learningRate").asDouble(), "another kind replaces the preset's optimizer whole");
+    }
+
+    @Test
+    void theHeldOutShareIsCountedInDecimal() {
+        assertEquals(7, NetworkService.held(0.07, 100), "0.07 × 100 is 7.000000000000001 in binary");
+        assertEquals(14, NetworkService.held(0.28, 50));
+        assertEquals(80, NetworkService.held(0.25, 320));
+        assertEquals(0, NetworkService.held(null, 10));
     }
 
     @Test
     void aDivergingRunIsA422NamingTheEpoch() throws Exception {
         ObjectNode request = JSON.createObjectNode().put("preset", "linear-module");
         request.set("optimizer", JSON.valueToTree(Map.of("kind", "sgd", "learningRate", 5)));
-        assertProblem(post(request), 422, "at epoch");
+        assertProblem(http().train(request), 422, "at epoch");
     }
 
     @Test
@@ -164,19 +187,19 @@ class NetworkApiTest {
             ok(Map.of("preset", "cnn-bars", "epochs", 2, "predict", List.of(List.of(Collections.nCopies(8,
                     Collections.nCopies(8, 0.5))))));
             ok(Map.of("preset", "min-pool", "dryRun", true));
-            assertEquals(422, post(diverging).statusCode());
+            assertEquals(422, http().train(diverging).statusCode());
         }
         assertEquals(before, engine.getManagedArrays().size(), "arrays still held by the engine's managers");
     }
 
     @Test
     void listsTheLayerKindsAndThePresets() throws Exception {
-        JsonNode layers = JSON.readTree(get("/v1/training/layers"));
+        JsonNode layers = JSON.readTree(http().get("/v1/training/layers"));
         assertEquals(19, layers.size());
         JsonNode linear = layers.get(0);
         assertEquals("torch.nn.Linear", linear.path("pytorch").asText());
         assertTrue(linear.path("arguments").toString().contains("\"name\":\"trainable\""));
-        JsonNode presets = JSON.readTree(get("/v1/training/networks/presets"));
+        JsonNode presets = JSON.readTree(http().get("/v1/training/networks/presets"));
         assertEquals(List.of("linear-module", "cnn-bars", "min-pool"),
                 List.of(presets.get(0).path("name").asText(), presets.get(1).path("name").asText(),
                         presets.get(2).path("name").asText()));
@@ -198,20 +221,9 @@ class NetworkApiTest {
     }
 
     private JsonNode ok(Object body) throws Exception {
-        HttpResponse<String> response = post(body);
+        HttpResponse<String> response = http().train(body);
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
 
-    private HttpResponse<String> post(Object body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/training/networks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
 }

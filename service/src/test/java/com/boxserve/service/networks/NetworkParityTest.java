@@ -9,11 +9,7 @@ import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NetworkParityTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NetworksHttp.JSON;
     private static final Path PYTHON = Path.of(System.getProperty("parity.python", "/usr/bin/python3"));
     private static final Path SCRIPT = Path.of("src/test/python/network_parity.py");
     private static final Path OUT = Path.of("target/network-parity");
@@ -46,7 +42,10 @@ class NetworkParityTest {
 
     @LocalServerPort
     int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+
+    private NetworksHttp http() {
+        return new NetworksHttp(port);
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -60,7 +59,7 @@ class NetworkParityTest {
         List<String> files = new ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> entry : cases().entrySet()) {
             Map<String, Object> request = entry.getValue();
-            HttpResponse<String> response = post(request);
+            HttpResponse<String> response = http().train(request);
             assertEquals(200, response.statusCode(), entry.getKey() + ": " + response.body());
             JsonNode answer = JSON.readTree(response.body());
             assertEquals(STEPS, answer.path("trace").path("stepLosses").size(), entry.getKey());
@@ -73,10 +72,15 @@ class NetworkParityTest {
         }
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString()));
         command.addAll(files);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the torch replay finished");
-        Files.writeString(OUT.resolve("summary.json"), output);
+        // into a file, so that a replay that hangs meets the timeout instead of a read that never ends
+        Path summaryFile = OUT.resolve("summary.json");
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(summaryFile.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail("the torch replay did not finish in 5 minutes");
+        }
+        String output = Files.readString(summaryFile);
         System.out.println("network parity with torch, largest relative differences: " + output);
         JsonNode summary = JSON.readTree(output);
         assertEquals(files.size(), summary.path("cases").size());
@@ -188,12 +192,5 @@ class NetworkParityTest {
             }
             abort(reason);
         }
-    }
-
-    private HttpResponse<String> post(Object body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/training/networks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }
