@@ -13,9 +13,12 @@ import torch
 from torch import nn
 
 TOLERANCE = 1e-5
-# Relative differences divide by max(|torch|, REL_FLOOR): elements that are (nearly) zero in torch would otherwise turn
-# a rounding-level absolute difference into a huge relative one, or divide by nothing.
+# Relative differences divide by max(|torch|, REL_FLOOR, TENSOR_FLOOR x the tensor's largest |torch| value): an element
+# that is (nearly) zero, beside others of its tensor that are not, would otherwise turn a rounding-level absolute
+# difference into a huge relative one, or divide by nothing. A recurrent layer's 20 steps leave such elements 2e-8 apart
+# (abs) where the tensor's values reach 0.4.
 REL_FLOOR = 1e-3
+TENSOR_FLOOR = 1e-2
 MAX_REPORTED_FAILURES = 10
 RUNNING_STATS = ("running_mean", "running_var")
 
@@ -54,6 +57,22 @@ def _pool(cls, wrap=lambda pool: pool):
     return make
 
 
+def _recurrent(cls):
+    """torch's RNN/LSTM/GRU with batch_first, answering the whole sequence or, with output "last", output[:, -1]."""
+    class Selected(cls):
+        def __init__(self, a, shape):
+            extra = {"nonlinearity": a.get("nonlinearity", "tanh")} if cls is nn.RNN else {}
+            super().__init__(shape[-1], a["hiddenSize"], num_layers=a.get("numLayers", 1), bias=a.get("bias", True),
+                             batch_first=True, dropout=_replayable_rate(a.get("dropout", 0)),
+                             bidirectional=a.get("bidirectional", False), **extra)
+            self.last = a.get("output", "sequence") == "last"
+
+        def forward(self, x):
+            output = super().forward(x)[0]
+            return output[:, -1] if self.last else output
+    return Selected
+
+
 def _replayable_rate(p):
     # the service draws its masks from its own seeded generator, torch from its own: only p = 0 can agree
     if p != 0:
@@ -80,6 +99,10 @@ LAYERS = {
     "batchNorm1d": _batch_norm(nn.BatchNorm1d),
     "batchNorm2d": _batch_norm(nn.BatchNorm2d),
     "layerNorm": lambda a, shape: nn.LayerNorm(a.get("normalizedShape", [shape[-1]]), eps=a.get("eps", 1e-5)),
+    "embedding": lambda a, shape: nn.Embedding(a["numEmbeddings"], a["embeddingDim"], padding_idx=a.get("paddingIdx")),
+    "rnn": _recurrent(nn.RNN),
+    "lstm": _recurrent(nn.LSTM),
+    "gru": _recurrent(nn.GRU),
     "relu": lambda a, shape: nn.ReLU(),
     "tanh": lambda a, shape: nn.Tanh(),
     "sigmoid": lambda a, shape: nn.Sigmoid(),
@@ -104,7 +127,8 @@ def build_layer(index, spec, shape):
     # or tripping batch norm's one-sample check.
     try:
         with torch.no_grad():
-            out = layer.eval()(torch.zeros([2] + list(shape)))
+            probe = torch.zeros([2] + list(shape), dtype=torch.int64 if kind == "embedding" else torch.float32)
+            out = layer.eval()(probe)
     except RuntimeError as error:
         raise CaseError(f"layer {index} ({kind}): cannot apply it to input shape {shape}: {error}") from None
     return layer, list(out.shape[1:])
@@ -162,6 +186,8 @@ def training_data(request, output_shape):
     inputs = torch.tensor(data["inputs"], dtype=torch.float32)
     count = len(inputs)
     inputs = inputs.reshape([count] + list(request["inputShape"]))
+    if request["layers"][0]["kind"] == "embedding":
+        inputs = inputs.to(torch.int64)
     if request["loss"] == "crossEntropy":
         targets = torch.tensor(data["targets"], dtype=torch.int64).reshape(count)
     else:
@@ -202,8 +228,9 @@ def train(model, request, inputs, targets):
     return losses
 
 
-def rel_diff(service, ours):
-    return (service - ours).abs() / ours.abs().clamp_min(REL_FLOOR)
+def rel_diff(service, ours, tensor_floor=TENSOR_FLOOR):
+    scale = ours.abs().max().item() * tensor_floor if ours.numel() else 0.0
+    return (service - ours).abs() / ours.abs().clamp_min(max(REL_FLOOR, scale))
 
 
 def worst(rel):
@@ -217,7 +244,8 @@ def compare_losses(service, ours, failures):
     common = min(len(service), len(ours))
     service_t = torch.tensor(service[:common], dtype=torch.float64)
     ours_t = torch.tensor(ours[:common], dtype=torch.float64)
-    rel = rel_diff(service_t, ours_t)
+    # each step's loss is a number of its own, not an element of a tensor beside larger ones
+    rel = rel_diff(service_t, ours_t, tensor_floor=0)
     for i in (~(rel <= TOLERANCE)).nonzero().flatten().tolist():
         failures.append(f"step {i + 1} loss: service {service_t[i]:.9g} torch {ours_t[i]:.9g} (rel {rel[i]:.2e})")
     return worst(rel)

@@ -250,6 +250,10 @@ class HostileRequestsTest {
                 {"a padding of two billion", networks, "{\"dryRun\": true, \"inputShape\": [1, 1, 1], \"layers\": [{\"kind\": \"conv2d\", \"outChannels\": 1, \"kernelSize\": 1, \"padding\": 2147483647}]}", "400", "invalid-request"},
                 {"ten thousand and one inputs to predict", networks, "{\"preset\": \"linear-module\", \"predict\": [" + "0, ".repeat(10_000) + "0]}", "400", "invalid-request"},
                 {"a value past float32", networks, "{\"preset\": \"linear-module\", \"predict\": [1e39]}", "400", "invalid-request"},
+                {"a vocabulary over its cap", networks, "{\"dryRun\": true, \"inputShape\": [4], \"layers\": [{\"kind\": \"embedding\", \"numEmbeddings\": 1000000, \"embeddingDim\": 2}]}", "400", "invalid-request"},
+                {"a sequence over its cap", networks, "{\"dryRun\": true, \"inputShape\": [100000, 1], \"layers\": [{\"kind\": \"lstm\", \"hiddenSize\": 2}]}", "400", "invalid-request"},
+                {"a token id past the vocabulary", networks, "{\"inputShape\": [2], \"layers\": [{\"kind\": \"embedding\", \"numEmbeddings\": 3, \"embeddingDim\": 2}, {\"kind\": \"flatten\"}, {\"kind\": \"linear\", \"outFeatures\": 1}], \"data\": {\"inputs\": [[1, 7]], \"targets\": [1]}}", "400", "invalid-request"},
+                {"an embedding after another layer", networks, "{\"dryRun\": true, \"inputShape\": [2], \"layers\": [{\"kind\": \"relu\"}, {\"kind\": \"embedding\", \"numEmbeddings\": 3, \"embeddingDim\": 2}]}", "400", "invalid-request"},
                 {"a network that diverges", networks, "{\"preset\": \"linear-module\", \"optimizer\": {\"kind\": \"sgd\", \"learningRate\": 9}}", "422", "training-diverged"}}) {
             add(cases, "training", c[0], request("POST", c[1], json, utf8(c[2])), Integer.parseInt(c[3]), c[4]);
         }

@@ -99,6 +99,20 @@ final class LayerArguments {
         return bool;
     }
 
+    /** One of {@code allowed}, or {@code fallback} when left out. */
+    String choice(String name, String fallback, String... allowed) {
+        Object value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        for (String option : allowed) {
+            if (option.equals(value)) {
+                return option;
+            }
+        }
+        throw invalid(name + " must be one of " + List.of(allowed) + ", not " + value);
+    }
+
     int integer(String name, int fallback) {
         Object value = values.get(name);
         if (value == null) {

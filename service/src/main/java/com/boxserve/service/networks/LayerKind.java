@@ -49,6 +49,20 @@ enum LayerKind {
             a -> new BatchNormLayer(a, 2), normArguments(true)),
     LAYER_NORM("layerNorm", "torch.nn.LayerNorm", "normalises each sample over its last dimensions", "unchanged",
             "weight normalizedShape, bias normalizedShape", LayerNormLayer::new, normArguments(false)),
+    EMBEDDING("embedding", "torch.nn.Embedding", "each token id becomes a learned vector; the first layer, reading "
+            + "token ids", "[L] → [L, embeddingDim]", "weight [numEmbeddings, embeddingDim]", EmbeddingLayer::new,
+            required("numEmbeddings", "integer", "the vocabulary: token ids run from 0 to numEmbeddings − 1"),
+            required("embeddingDim", "integer", "the size of each token's vector"),
+            optional("paddingIdx", "integer", "none", "the id of padding: its vector stays zero and learns nothing")),
+    RNN("rnn", "torch.nn.RNN(batch_first=True)", "h_t = tanh(W_ih·x_t + b_ih + W_hh·h_(t−1) + b_hh)", Constants.RECURRENT,
+            "weight_ih_l{k}[_reverse] [hidden, in], weight_hh_l{k} [hidden, hidden], bias_ih_l{k}, bias_hh_l{k} [hidden]",
+            RecurrentLayer::new, recurrentArguments(true)),
+    LSTM("lstm", "torch.nn.LSTM(batch_first=True)", "long short-term memory; gates in PyTorch's order i, f, g, o",
+            Constants.RECURRENT, "weight_ih_l{k}[_reverse] [4·hidden, in], weight_hh_l{k} [4·hidden, hidden], bias_ih_l{k}, "
+            + "bias_hh_l{k} [4·hidden]", RecurrentLayer::new, recurrentArguments(false)),
+    GRU("gru", "torch.nn.GRU(batch_first=True)", "gated recurrent unit; gates in PyTorch's order r, z, n",
+            Constants.RECURRENT, "weight_ih_l{k}[_reverse] [3·hidden, in], weight_hh_l{k} [3·hidden, hidden], bias_ih_l{k}, "
+            + "bias_hh_l{k} [3·hidden]", RecurrentLayer::new, recurrentArguments(false)),
     RELU("relu", "torch.nn.ReLU", "max(x, 0)", "unchanged", "none", ActivationLayer::new),
     TANH("tanh", "torch.nn.Tanh", "tanh(x)", "unchanged", "none", ActivationLayer::new),
     SIGMOID("sigmoid", "torch.nn.Sigmoid", "1 / (1 + e^-x)", "unchanged", "none", ActivationLayer::new),
@@ -155,8 +169,25 @@ enum LayerKind {
                         "the trailing dimensions to normalise over"), eps};
     }
 
+    private static Argument[] recurrentArguments(boolean plain) {
+        List<Argument> arguments = new ArrayList<>(List.of(
+                optional("inputSize", "integer", "from the input", "input features, checked against the input when given"),
+                required("hiddenSize", "integer", "the hidden state's size"),
+                optional("numLayers", "integer", "1", "stacked recurrent layers"),
+                optional("bidirectional", "boolean", "false", "also run the sequence backwards, doubling the features"),
+                optional("dropout", "number", "0", "dropout between stacked layers")));
+        if (plain) {
+            arguments.add(optional("nonlinearity", "string", "tanh", "tanh or relu"));
+        }
+        arguments.add(flag("bias", "true", "learn the biases"));
+        arguments.add(optional("output", "string", "sequence", "sequence: every step's output; last: the last step's "
+                + "(output[:, -1]), for a linear layer after it"));
+        return arguments.toArray(Argument[]::new);
+    }
+
     /** Text shared by several shape rules; an enum's constants cannot refer to its own static fields. */
     private static final class Constants {
+        static final String RECURRENT = "[L, in] → [L, directions·hiddenSize], or [directions·hiddenSize] with output last";
         static final String SLIDE = ", each side' = floor((side + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1";
         static final Argument TRAINABLE = new Argument("trainable", "boolean", "true",
                 "false freezes the layer's parameters, as requires_grad=False does");

@@ -34,6 +34,7 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
             }
             Layer layer = LayerKind.named(i, values.get("kind")).build(i, values);
             Shape output = layer.outputShape(shape);
+            capSequences(layer, shape, limits);
             // bounded one by one, so that no sum or product of them can overflow a long
             bound(layer, "its output of one sample, " + output + ",", output, limits.maxActivations());
             for (Shape parameter : layer.parameters(shape).values()) {
@@ -45,6 +46,19 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
         return new NetworkPlan(inputShape, List.copyOf(steps));
     }
 
+    /** The caps on sequences and vocabularies, named by their settings so that a request knows which it hit. */
+    private static void capSequences(Layer layer, Shape input, TrainingProperties limits) {
+        if (layer instanceof EmbeddingLayer embedding && embedding.numEmbeddings() > limits.maxVocabulary()) {
+            throw layer.source().invalid("numEmbeddings " + embedding.numEmbeddings() + " is over the vocabulary cap of "
+                    + limits.maxVocabulary() + " (boxserve.training.max-vocabulary)");
+        }
+        boolean sequential = layer instanceof EmbeddingLayer || layer instanceof RecurrentLayer;
+        if (sequential && input.get(0) > limits.maxSequenceLength()) {
+            throw layer.source().invalid("its sequences of " + input.get(0) + " steps are over the sequence-length cap of "
+                    + limits.maxSequenceLength() + " (boxserve.training.max-sequence-length)");
+        }
+    }
+
     private static void bound(Layer layer, String what, Shape shape, long limit) {
         double size = 1;
         for (long dimension : shape.getShape()) {
@@ -52,6 +66,16 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
         }
         if (size > limit) {
             throw layer.source().invalid(what + " has " + String.format("%.3g", size) + " values; the limit is " + limit);
+        }
+    }
+
+    /** Token ids where the first layer is an embedding: every value a whole number below its vocabulary. */
+    void checkTokens(float[] values, String name) {
+        if (steps.get(0).layer() instanceof EmbeddingLayer embedding) {
+            String bad = embedding.badToken(values);
+            if (bad != null) {
+                throw new InvalidTrainingRequestException(name + ": " + bad + " for layer 0 (embedding)");
+            }
         }
     }
 

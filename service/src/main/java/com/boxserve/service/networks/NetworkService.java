@@ -100,6 +100,7 @@ public class NetworkService {
                     + " are " + targetValues + " values; the limit is " + limits.maxValues());
         }
         float[] inputs = Tensors.flatten(data.inputs(), plan.inputShape(), "data.inputs");
+        plan.checkTokens(inputs, "data.inputs");
         float[] targets = targets(data.targets(), samples, loss, plan);
         boolean trace = Boolean.TRUE.equals(request.trace());
         long steps = (long) epochs * ((trainingSamples + batchSize - 1) / batchSize);
@@ -120,6 +121,9 @@ public class NetworkService {
         }
         float[] predictInputs = predict == null || predict.isEmpty() ? null
                 : Tensors.flatten(predict, plan.inputShape(), "predict");
+        if (predictInputs != null) {
+            plan.checkTokens(predictInputs, "predict");
+        }
         return new NetworkJob(preset, plan, plan.table(), loss, optimizer, epochs, batchSize,
                 request.shuffle() == null || request.shuffle(), request.seed() == null ? 0 : request.seed(), inputs,
                 targets, samples, trainingSamples, predictInputs, predictInputs == null ? 0 : predict.size(), trace,

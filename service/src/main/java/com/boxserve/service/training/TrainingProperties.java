@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLayers the most layers in a network
  * @param maxSeconds the wall time a network's training may take; past it, the epochs done are answered
  * @param maxTraceSteps the most optimizer steps a traced run may take (each step's loss is answered)
+ * @param maxSequenceLength the longest sequence a recurrent or Transformer layer may take
+ * @param maxVocabulary the most token ids an embedding may have
  */
 @ConfigurationProperties("boxserve.training")
 public record TrainingProperties(
@@ -34,5 +36,7 @@ public record TrainingProperties(
         @DefaultValue("20000000") long maxActivations,
         @DefaultValue("64") int maxLayers,
         @DefaultValue("60") int maxSeconds,
-        @DefaultValue("10000") int maxTraceSteps) {
+        @DefaultValue("10000") int maxTraceSteps,
+        @DefaultValue("512") int maxSequenceLength,
+        @DefaultValue("50000") int maxVocabulary) {
 }

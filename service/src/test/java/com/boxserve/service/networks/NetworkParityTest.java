@@ -122,6 +122,17 @@ class NetworkParityTest {
                 Map.of("kind", "maxPool1d", "kernelSize", 2), Map.of("kind", "minPool1d", "kernelSize", 2, "stride", 1),
                 Map.of("kind", "avgPool1d", "kernelSize", 2), Map.of("kind", "flatten"), linear(3),
                 Map.of("kind", "sigmoid"), linear(2), Map.of("kind", "softmax")), "bce", adam, 50, 10, 2, 6));
+        cases.put("lstm-two-layers-bidirectional", request(List.of(6, 3), List.of(
+                Map.of("kind", "lstm", "hiddenSize", 5, "numLayers", 2, "bidirectional", true, "output", "last"),
+                linear(1)), "mse", adam, 40, 10, null, 7));
+        cases.put("gru-sequence", request(List.of(5, 2), List.of(Map.of("kind", "gru", "hiddenSize", 4),
+                Map.of("kind", "flatten"), linear(2)), "crossEntropy", sgd, 40, 10, 2, 8));
+        cases.put("rnn-tanh", request(List.of(7, 2), List.of(Map.of("kind", "rnn", "hiddenSize", 6, "output", "last"),
+                linear(1)), "mse", sgd, 40, 10, null, 9));
+        cases.put("embedding-lstm", request(List.of(6), List.of(
+                Map.of("kind", "embedding", "numEmbeddings", 10, "embeddingDim", 4, "paddingIdx", 0),
+                Map.of("kind", "lstm", "hiddenSize", 5, "output", "last"), linear(3)), "crossEntropy", adam, 40, 10, 3, 10,
+                10));
         return cases;
     }
 
@@ -135,6 +146,12 @@ class NetworkParityTest {
      */
     private static Map<String, Object> request(List<Integer> inputShape, List<Map<String, Object>> layers, String loss,
             Map<String, Object> optimizer, int samples, int batchSize, Integer classes, long seed) {
+        return request(inputShape, layers, loss, optimizer, samples, batchSize, classes, seed, 0);
+    }
+
+    /** With a {@code vocabulary}, the inputs are token ids below it (0 among them, the padding of the cases that pad). */
+    private static Map<String, Object> request(List<Integer> inputShape, List<Map<String, Object>> layers, String loss,
+            Map<String, Object> optimizer, int samples, int batchSize, Integer classes, long seed, int vocabulary) {
         Random random = new Random(seed);
         int size = inputShape.stream().reduce(1, (a, b) -> a * b);
         List<Object> inputs = new ArrayList<>();
@@ -143,7 +160,7 @@ class NetworkParityTest {
             List<Double> values = new ArrayList<>();
             double sum = 0;
             for (int k = 0; k < size; k++) {
-                double value = random.nextGaussian();
+                double value = vocabulary > 0 ? random.nextInt(vocabulary) : random.nextGaussian();
                 values.add(value);
                 sum += value * (k % 3 - 1);
             }
