@@ -9,7 +9,7 @@ import java.util.Map;
  * Shapes here are one sample's, without the batch dimension, as a learner writes them.
  */
 sealed interface Layer permits LinearLayer, ConvLayer, PoolLayer, FlattenLayer, DropoutLayer, BatchNormLayer,
-        LayerNormLayer, ActivationLayer, EmbeddingLayer, RecurrentLayer {
+        LayerNormLayer, ActivationLayer, EmbeddingLayer, RecurrentLayer, TransformerEncoderLayer {
 
     /** Where the layer stands in the request and what it was asked for, for messages and the table. */
     LayerArguments source();

@@ -63,6 +63,23 @@ enum LayerKind {
     GRU("gru", "torch.nn.GRU(batch_first=True)", "gated recurrent unit; gates in PyTorch's order r, z, n",
             Constants.RECURRENT, "weight_ih_l{k}[_reverse] [3·hidden, in], weight_hh_l{k} [3·hidden, hidden], bias_ih_l{k}, "
             + "bias_hh_l{k} [3·hidden]", RecurrentLayer::new, recurrentArguments(false)),
+    TRANSFORMER_ENCODER("transformerEncoder", "torch.nn.TransformerEncoder(TransformerEncoderLayer(batch_first=True))",
+            "self-attention and a feed-forward block, each with a residual and a layer norm (after, or before with "
+            + "normFirst), numLayers times", "[L, dModel] → [L, dModel]", "position [L, dModel] when learned; per layer "
+            + "k: layers.k.self_attn.in_proj_weight [3·dModel, dModel], in_proj_bias, out_proj.weight/bias, "
+            + "linear1.weight [dimFeedforward, dModel], linear2.weight [dModel, dimFeedforward], norm1/norm2 weight and "
+            + "bias; buffer position [L, dModel] when sinusoidal", TransformerEncoderLayer::new,
+            optional("dModel", "integer", "from the input", "features per step, checked against the input when given"),
+            required("nhead", "integer", "attention heads; they divide dModel"),
+            optional("dimFeedforward", "integer", "2048", "the feed-forward block's hidden size"),
+            optional("numLayers", "integer", "1", "stacked encoder layers"),
+            optional("dropout", "number", "0.1", "dropout on the attention weights and after each block"),
+            optional("activation", "string", "relu", "relu or gelu"),
+            flag("normFirst", "false", "layer norm before each block (pre-norm) instead of after"),
+            optional("layerNormEps", "number", "1e-5", "the layer norms' eps"),
+            flag("paddingMask", "false", "mask the keys that are padding in the input tokens (src_key_padding_mask); "
+                    + "needs an embedding with a paddingIdx as layer 0"),
+            optional("positionEncoding", "string", "none", "none, learned (a parameter per position) or sinusoidal")),
     RELU("relu", "torch.nn.ReLU", "max(x, 0)", "unchanged", "none", ActivationLayer::new),
     TANH("tanh", "torch.nn.Tanh", "tanh(x)", "unchanged", "none", ActivationLayer::new),
     SIGMOID("sigmoid", "torch.nn.Sigmoid", "1 / (1 + e^-x)", "unchanged", "none", ActivationLayer::new),

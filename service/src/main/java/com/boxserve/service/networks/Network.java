@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A planned network made real on the engine: DJL blocks in a {@link SequentialBlock}, float32,
@@ -32,8 +33,11 @@ final class Network {
     private final ParameterStore store;
     private final List<Named> parameters;
     private final List<Named> buffers;
+    private final AtomicReference<NDArray> input;
 
-    private Network(SequentialBlock block, ParameterStore store, List<Named> parameters, List<Named> buffers) {
+    private Network(SequentialBlock block, ParameterStore store, List<Named> parameters, List<Named> buffers,
+            AtomicReference<NDArray> input) {
+        this.input = input;
         this.block = block;
         this.store = store;
         this.parameters = parameters;
@@ -49,14 +53,23 @@ final class Network {
             blocks.add(layerBlock);
             sequential.add(layerBlock);
         }
+        // the padding mask of a Transformer comes from the token ids the network is given
+        AtomicReference<NDArray> input = new AtomicReference<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            if (blocks.get(i) instanceof TransformerEncoderBlock transformer
+                    && plan.steps().get(0).layer() instanceof EmbeddingLayer embedding) {
+                transformer.readPaddingFrom(input::get, embedding.paddingIdx());
+            }
+        }
         sequential.initialize(manager, DataType.FLOAT32, Shapes.withBatch(1, plan.inputShape()));
         List<Named> parameters = new ArrayList<>();
         List<Named> buffers = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
             NetworkPlan.Step step = plan.steps().get(i);
             boolean trainable = step.layer().source().trainable();
+            Map<String, Shape> buffered = step.layer().buffers(step.input());
             Map<String, Shape> planned = new LinkedHashMap<>(step.layer().parameters(step.input()));
-            planned.putAll(step.layer().buffers(step.input()));
+            planned.putAll(buffered);
             for (var entry : blocks.get(i).getParameters()) {
                 Parameter parameter = entry.getValue();
                 Shape shape = parameter.getArray().getShape();
@@ -66,7 +79,7 @@ final class Network {
                             + " where the plan has " + step.layer().parameters(step.input()));
                 }
                 String name = i + "." + entry.getKey();
-                if (parameter.getType() == Parameter.Type.RUNNING_MEAN || parameter.getType() == Parameter.Type.RUNNING_VAR) {
+                if (buffered.containsKey(entry.getKey())) {
                     buffers.add(new Named(name, parameter, false));
                 } else {
                     parameter.freeze(!trainable);
@@ -77,12 +90,14 @@ final class Network {
                 throw new IllegalStateException("layer " + i + ": the engine made no " + planned.keySet());
             }
         }
-        return new Network(sequential, new ParameterStore(manager, false), List.copyOf(parameters), List.copyOf(buffers));
+        return new Network(sequential, new ParameterStore(manager, false), List.copyOf(parameters), List.copyOf(buffers),
+                input);
     }
 
     /** In training mode dropout drops and batch normalisation uses (and updates) the batch's statistics. */
-    NDArray forward(NDArray input, boolean training) {
-        return block.forward(store, new NDList(input), training).singletonOrThrow();
+    NDArray forward(NDArray batch, boolean training) {
+        input.set(batch);
+        return block.forward(store, new NDList(batch), training).singletonOrThrow();
     }
 
     List<Parameter> trainable() {

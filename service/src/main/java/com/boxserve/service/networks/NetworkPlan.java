@@ -40,6 +40,12 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
             for (Shape parameter : layer.parameters(shape).values()) {
                 bound(layer, "its parameter " + parameter, parameter, limits.maxParameters());
             }
+            if (layer instanceof TransformerEncoderLayer transformer && transformer.paddingMask()
+                    && !(!steps.isEmpty() && steps.get(0).layer() instanceof EmbeddingLayer embedding
+                            && embedding.paddingIdx() >= 0)) {
+                throw layer.source().invalid("paddingMask reads the padding tokens of the network's input: layer 0 must be"
+                        + " an embedding with a paddingIdx");
+            }
             steps.add(new Step(layer, shape, output));
             shape = output;
         }
@@ -52,7 +58,8 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
             throw layer.source().invalid("numEmbeddings " + embedding.numEmbeddings() + " is over the vocabulary cap of "
                     + limits.maxVocabulary() + " (boxserve.training.max-vocabulary)");
         }
-        boolean sequential = layer instanceof EmbeddingLayer || layer instanceof RecurrentLayer;
+        boolean sequential = layer instanceof EmbeddingLayer || layer instanceof RecurrentLayer
+                || layer instanceof TransformerEncoderLayer;
         if (sequential && input.get(0) > limits.maxSequenceLength()) {
             throw layer.source().invalid("its sequences of " + input.get(0) + " steps are over the sequence-length cap of "
                     + limits.maxSequenceLength() + " (boxserve.training.max-sequence-length)");
@@ -69,12 +76,29 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
         }
     }
 
-    /** Token ids where the first layer is an embedding: every value a whole number below its vocabulary. */
+    /**
+     * Token ids where the first layer is an embedding: every value a whole number below its
+     * vocabulary, and, where a Transformer masks padding, no sample all padding: its attention would
+     * have no key to attend to, and PyTorch's softmax over nothing but −∞ is NaN.
+     */
     void checkTokens(float[] values, String name) {
-        if (steps.get(0).layer() instanceof EmbeddingLayer embedding) {
-            String bad = embedding.badToken(values);
-            if (bad != null) {
-                throw new InvalidTrainingRequestException(name + ": " + bad + " for layer 0 (embedding)");
+        if (!(steps.get(0).layer() instanceof EmbeddingLayer embedding)) {
+            return;
+        }
+        String bad = embedding.badToken(values);
+        if (bad != null) {
+            throw new InvalidTrainingRequestException(name + ": " + bad + " for layer 0 (embedding)");
+        }
+        boolean masked = steps.stream().anyMatch(s -> s.layer() instanceof TransformerEncoderLayer t && t.paddingMask());
+        int length = Math.toIntExact(inputShape.get(0));
+        for (int sample = 0; masked && sample < values.length / length; sample++) {
+            boolean allPadding = true;
+            for (int t = 0; t < length && allPadding; t++) {
+                allPadding = values[sample * length + t] == embedding.paddingIdx();
+            }
+            if (allPadding) {
+                throw new InvalidTrainingRequestException(name + "[" + sample + "] is all padding: with paddingMask, a "
+                        + "Transformer's attention would have nothing to attend to");
             }
         }
     }

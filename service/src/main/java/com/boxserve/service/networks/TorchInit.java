@@ -19,7 +19,10 @@ final class TorchInit {
     }
 
     Initializer uniform(long fanIn) {
-        double bound = 1 / Math.sqrt(fanIn);
+        return uniformBound(1 / Math.sqrt(fanIn));
+    }
+
+    Initializer uniformBound(double bound) {
         return (manager, shape, dataType) -> {
             float[] values = new float[Math.toIntExact(shape.size())];
             for (int i = 0; i < values.length; i++) {

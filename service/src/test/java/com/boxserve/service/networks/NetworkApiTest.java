@@ -161,6 +161,30 @@ class NetworkApiTest {
     }
 
     @Test
+    void aTransformerEncoderNamesItsWeightsAsPytorchDoes() throws Exception {
+        JsonNode layer = ok(Map.of("dryRun", true, "inputShape", List.of(7), "layers", List.of(
+                Map.of("kind", "embedding", "numEmbeddings", 20, "embeddingDim", 8, "paddingIdx", 0),
+                Map.of("kind", "transformerEncoder", "nhead", 2, "dimFeedforward", 16, "numLayers", 2, "paddingMask", true,
+                        "positionEncoding", "learned")))).path("layers").get(1);
+        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
+        layer.path("parameters").forEach(p -> shapes.put(p.path("name").asText(), ints(p.path("shape"))));
+        assertEquals(List.of(7, 8), shapes.get("1.position"));
+        assertEquals(List.of(24, 8), shapes.get("1.layers.0.self_attn.in_proj_weight"), "[3·d_model, d_model]");
+        assertEquals(List.of(24), shapes.get("1.layers.1.self_attn.in_proj_bias"));
+        assertEquals(List.of(8, 8), shapes.get("1.layers.1.self_attn.out_proj.weight"));
+        assertEquals(List.of(16, 8), shapes.get("1.layers.0.linear1.weight"));
+        assertEquals(List.of(8, 16), shapes.get("1.layers.0.linear2.weight"));
+        assertEquals(List.of(8), shapes.get("1.layers.1.norm2.bias"));
+        assertEquals(1 + 2 * 12, shapes.size());
+        assertEquals(List.of(7, 8), ints(layer.path("outputShape")));
+        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(7, 8), "layers", List.of(
+                Map.of("kind", "transformerEncoder", "nhead", 3)))), 400, "dModel 8 must divide into nhead 3 heads");
+        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(7, 8), "layers", List.of(
+                Map.of("kind", "transformerEncoder", "nhead", 2, "paddingMask", true)))), 400,
+                "layer 0 must be an embedding with a paddingIdx");
+    }
+
+    @Test
     void aShapeErrorNamesTheLayerAndBothShapes() throws Exception {
         HttpResponse<String> response = http().train(Map.of("dryRun", true, "inputShape", List.of(1, 8, 8), "layers", List.of(
                 Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3),
@@ -234,7 +258,7 @@ class NetworkApiTest {
     @Test
     void listsTheLayerKindsAndThePresets() throws Exception {
         JsonNode layers = JSON.readTree(http().get("/v1/training/layers"));
-        assertEquals(23, layers.size());
+        assertEquals(24, layers.size());
         JsonNode linear = layers.get(0);
         assertEquals("torch.nn.Linear", linear.path("pytorch").asText());
         assertTrue(linear.path("arguments").toString().contains("\"name\":\"trainable\""));

@@ -133,6 +133,17 @@ class NetworkParityTest {
                 Map.of("kind", "embedding", "numEmbeddings", 10, "embeddingDim", 4, "paddingIdx", 0),
                 Map.of("kind", "lstm", "hiddenSize", 5, "output", "last"), linear(3)), "crossEntropy", adam, 40, 10, 3, 10,
                 10));
+        cases.put("embedding-transformer-post-norm-padding-mask", request(List.of(6), List.of(
+                Map.of("kind", "embedding", "numEmbeddings", 12, "embeddingDim", 8, "paddingIdx", 0),
+                Map.of("kind", "transformerEncoder", "nhead", 2, "dimFeedforward", 16, "dropout", 0.0, "paddingMask", true,
+                        "positionEncoding", "learned"),
+                Map.of("kind", "flatten"), linear(2)), "crossEntropy", Map.of("kind", "sgd", "learningRate", 0.01, "momentum",
+                0.9), 40, 10, 2, 11, 12));
+        cases.put("embedding-transformer-two-layers-pre-norm-gelu", request(List.of(5), List.of(
+                Map.of("kind", "embedding", "numEmbeddings", 9, "embeddingDim", 8, "paddingIdx", 0),
+                Map.of("kind", "transformerEncoder", "nhead", 4, "dimFeedforward", 12, "numLayers", 2, "dropout", 0.0,
+                        "activation", "gelu", "normFirst", true, "paddingMask", true, "positionEncoding", "sinusoidal"),
+                Map.of("kind", "flatten"), linear(1)), "mse", Map.of("kind", "adam"), 40, 10, null, 12, 9));
         return cases;
     }
 
