@@ -1,7 +1,8 @@
 """Replays a POST /v1/training/networks case in PyTorch and checks that the service computed the same numbers.
 
 Usage: /usr/bin/python3 network_parity.py CASE.json [CASE2.json ...]
-Each case is {"name", "request" (no preset, "trace": true, "shuffle": false), "response"}; see contract.md.
+Each case is {"name", "request" (no preset, "trace": true), "response"}; a shuffled run's response carries each epoch's
+order of the samples (trace.epochOrders), which the replay follows.
 Prints one JSON object and exits 0 only when every case matches within TOLERANCE.
 """
 import json
@@ -90,12 +91,14 @@ class PositionedEncoder(nn.TransformerEncoder):
             self.register_buffer("position", torch.zeros(length, width))
         self.masked = a.get("paddingMask", False)
         self.padding_idx = None
+        self.output = a.get("output", "sequence")
 
     def forward(self, x, tokens=None):
         if self.encoding != "none":
             x = x + self.position
         mask = tokens == self.padding_idx if self.masked and tokens is not None else None
-        return super().forward(x, src_key_padding_mask=mask)
+        x = super().forward(x, src_key_padding_mask=mask)
+        return x[:, 0] if self.output == "first" else x.mean(dim=1) if self.output == "mean" else x
 
 
 class Network(nn.Sequential):
@@ -248,8 +251,11 @@ def make_optimizer(spec, parameters):
     raise CaseError(f"unknown optimizer kind {kind!r}")
 
 
-def train(model, request, inputs, targets):
-    """Runs the request's training the way the contract specifies; returns each step's loss before its update."""
+def train(model, request, inputs, targets, orders=None):
+    """Runs the request's training the way the contract specifies; returns each step's loss before its update.
+
+    orders, where the service shuffled, holds each epoch's order of the training samples as the service drew it.
+    """
     if request["loss"] not in LOSSES:
         raise CaseError(f"unknown loss {request['loss']!r}")
     criterion = LOSSES[request["loss"]]()
@@ -257,10 +263,12 @@ def train(model, request, inputs, targets):
     batch_size = request.get("batchSize") or len(inputs)
     losses = []
     model.train()
-    for _ in range(request.get("epochs", 10)):
+    for epoch in range(request.get("epochs", 10)):
+        order = torch.tensor(orders[epoch]) if orders else torch.arange(len(inputs))
         for start in range(0, len(inputs), batch_size):
+            batch = order[start:start + batch_size]
             optimizer.zero_grad()
-            loss = criterion(model(inputs[start:start + batch_size]), targets[start:start + batch_size])
+            loss = criterion(model(inputs[batch]), targets[batch])
             losses.append(loss.item())
             loss.backward()
             optimizer.step()
@@ -336,17 +344,18 @@ def replay(request, response, found):
     """Fills found (steps, maxLossRelDiff, maxParamRelDiff, failures) by replaying the case in torch."""
     if request.get("preset") is not None:
         raise CaseError("the request names a preset; cases must spell out every field")
-    if request.get("shuffle") is not False:
-        raise CaseError('the request must set "shuffle": false, or torch cannot see the same batches')
     if "trace" not in response:
         raise CaseError('the response has no trace; send the request with "trace": true')
+    orders = response["trace"].get("epochOrders")
+    if request.get("shuffle") is not False and orders is None:
+        raise CaseError("the service shuffled but answered no epochOrders: torch cannot see the same batches")
     torch.set_default_dtype(torch.float32)
     torch.manual_seed(0)
     model, output_shape = build_model(request["layers"], request["inputShape"])
     freeze(model, request["layers"])
     load_initial(model, response["trace"])
     inputs, targets = training_data(request, output_shape)
-    losses = train(model, request, inputs, targets)
+    losses = train(model, request, inputs, targets, orders)
     found["steps"] = len(losses)
     found["maxLossRelDiff"] = compare_losses(response["trace"]["stepLosses"], losses, found["failures"])
     found["maxParamRelDiff"] = compare_final(model, request["layers"], response, found["failures"],

@@ -65,7 +65,7 @@ enum LayerKind {
             + "bias_hh_l{k} [3·hidden]", RecurrentLayer::new, recurrentArguments(false)),
     TRANSFORMER_ENCODER("transformerEncoder", "torch.nn.TransformerEncoder(TransformerEncoderLayer(batch_first=True))",
             "self-attention and a feed-forward block, each with a residual and a layer norm (after, or before with "
-            + "normFirst), numLayers times", "[L, dModel] → [L, dModel]", "position [L, dModel] when learned; per layer "
+            + "normFirst), numLayers times", "[L, dModel] → [L, dModel], or [dModel] with output first or mean", "position [L, dModel] when learned; per layer "
             + "k: layers.k.self_attn.in_proj_weight [3·dModel, dModel], in_proj_bias, out_proj.weight/bias, "
             + "linear1.weight [dimFeedforward, dModel], linear2.weight [dModel, dimFeedforward], norm1/norm2 weight and "
             + "bias; buffer position [L, dModel] when sinusoidal", TransformerEncoderLayer::new,
@@ -79,7 +79,9 @@ enum LayerKind {
             optional("layerNormEps", "number", "1e-5", "the layer norms' eps"),
             flag("paddingMask", "false", "mask the keys that are padding in the input tokens (src_key_padding_mask); "
                     + "needs an embedding with a paddingIdx as layer 0"),
-            optional("positionEncoding", "string", "none", "none, learned (a parameter per position) or sinusoidal")),
+            optional("positionEncoding", "string", "none", "none, learned (a parameter per position) or sinusoidal"),
+            optional("output", "string", "sequence", "sequence: every step; first: x[:, 0]; mean: x.mean(dim=1), padding "
+                    + "included; the last two give [dModel] for a linear after it")),
     RELU("relu", "torch.nn.ReLU", "max(x, 0)", "unchanged", "none", ActivationLayer::new),
     TANH("tanh", "torch.nn.Tanh", "tanh(x)", "unchanged", "none", ActivationLayer::new),
     SIGMOID("sigmoid", "torch.nn.Sigmoid", "1 / (1 + e^-x)", "unchanged", "none", ActivationLayer::new),

@@ -29,9 +29,14 @@ public record NetworkResult(String preset, @JsonUnwrapped ModuleTable network, S
             double millis) {
     }
 
-    /** What a comparison with PyTorch needs: the start, and the loss of every optimizer step's batch. */
+    /**
+     * What a comparison with PyTorch needs: the start, the loss of every optimizer step's batch,
+     * and, where the run shuffles, each epoch's order of the training samples, so that a replay
+     * sees the same batches.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Trace(Map<String, Network.Values> initialParameters, Map<String, Network.Values> initialBuffers,
-            List<Float> stepLosses) {
+            List<Float> stepLosses, List<int[]> epochOrders) {
     }
 
     static NetworkResult dryRun(String preset, ModuleTable network) {

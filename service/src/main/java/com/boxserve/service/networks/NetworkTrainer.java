@@ -49,6 +49,7 @@ final class NetworkTrainer {
 
             List<NetworkResult.Epoch> history = new ArrayList<>();
             List<Float> stepLosses = job.trace() ? new ArrayList<>() : null;
+            List<int[]> epochOrders = job.trace() && job.shuffle() ? new ArrayList<>() : null;
             // a stream of its own: the initialisation draws from Random(seed) already
             Random order = new Random(new SplittableRandom(job.seed()).nextLong());
             int step = 0;
@@ -56,6 +57,9 @@ final class NetworkTrainer {
             for (int epoch = 1; epoch <= job.epochs() && stoppedEarly == null; epoch++) {
                 long epochStarted = System.nanoTime();
                 int[] indices = order(order);
+                if (epochOrders != null) {
+                    epochOrders.add(indices);
+                }
                 double lossSum = 0;
                 long correct = 0;
                 for (int start = 0; start < indices.length; start += job.batchSize()) {
@@ -101,7 +105,8 @@ final class NetworkTrainer {
                     history.size(), stoppedEarly, (System.nanoTime() - started) / 1e6,
                     predictions == null ? null : predictions.outputs(), predictions == null ? null : predictions.classes(),
                     values ? network.parameterValues() : null, values ? network.bufferValues() : null,
-                    job.trace() ? new NetworkResult.Trace(initialParameters, initialBuffers, stepLosses) : null);
+                    job.trace() ? new NetworkResult.Trace(initialParameters, initialBuffers, stepLosses, epochOrders)
+                            : null);
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -106,7 +107,11 @@ final class TransformerEncoderBlock extends AbstractBlock {
                 x = norm(x.add(feedForward(x, prefix, store, training)), prefix + "norm2", store, training);
             }
         }
-        return new NDList(x);
+        return new NDList(switch (layer.output()) {
+            case "first" -> x.get(new NDIndex(":, 0, :"));
+            case "mean" -> x.mean(new int[] {1});
+            default -> x;
+        });
     }
 
     /** 0 where a key is a token, −∞ where it is padding, per batch and head: [batch·heads, 1, length]. */
@@ -169,6 +174,7 @@ final class TransformerEncoderBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return inputShapes;
+        Shape input = inputShapes[0];
+        return new Shape[] {Shapes.withBatch(input.get(0), layer.outputShape(input.slice(1)))};
     }
 }

@@ -9,18 +9,21 @@ import java.util.Map;
  * {@code torch.nn.TransformerEncoder} of {@code numLayers} {@code TransformerEncoderLayer}s with
  * {@code batch_first=True} on a sample of [sequence length, dModel], optionally after a learned or
  * sinusoidal position encoding, and optionally masking the padding tokens of the embedding that
- * reads the network's input ({@code src_key_padding_mask}).
+ * reads the network's input ({@code src_key_padding_mask}). {@code output} reads the whole sequence,
+ * its first step ({@code x[:, 0]}, where a classification token stands) or the mean over its steps
+ * ({@code x.mean(dim=1)}, padding included), which is what a linear layer after it needs.
  */
 record TransformerEncoderLayer(LayerArguments source, int dModel, int nhead, int dimFeedforward, int numLayers,
-        double dropout, boolean gelu, boolean normFirst, double layerNormEps, boolean paddingMask, String positionEncoding)
-        implements Layer {
+        double dropout, boolean gelu, boolean normFirst, double layerNormEps, boolean paddingMask, String positionEncoding,
+        String output) implements Layer {
 
     TransformerEncoderLayer(LayerArguments source) {
         this(source, source.positive("dModel", 0), source.positive("nhead"), source.positive("dimFeedforward", 2048),
                 source.positive("numLayers", 1), source.number("dropout", 0.1, 0, 1),
                 source.choice("activation", "relu", "relu", "gelu").equals("gelu"), source.flag("normFirst", false),
                 source.number("layerNormEps", 1e-5, 1e-12, 1), source.flag("paddingMask", false),
-                source.choice("positionEncoding", "none", "none", "learned", "sinusoidal"));
+                source.choice("positionEncoding", "none", "none", "learned", "sinusoidal"),
+                source.choice("output", "sequence", "sequence", "first", "mean"));
     }
 
     @Override
@@ -33,7 +36,7 @@ record TransformerEncoderLayer(LayerArguments source, int dModel, int nhead, int
         if (width % nhead != 0) {
             throw source.invalid("dModel " + width + " must divide into nhead " + nhead + " heads");
         }
-        return input;
+        return output.equals("sequence") ? input : new Shape(width);
     }
 
     @Override
@@ -48,7 +51,13 @@ record TransformerEncoderLayer(LayerArguments source, int dModel, int nhead, int
                 + ", layer_norm_eps=" + PythonRepr.number(layerNormEps) + ", batch_first=True, norm_first="
                 + PythonRepr.bool(normFirst) + ")";
         String text = "TransformerEncoder(" + layer + ", num_layers=" + numLayers + ")";
-        return positionEncoding.equals("none") ? text : text + " after a " + positionEncoding + " position encoding";
+        String read = switch (output) {
+            case "first" -> ", then its first step";
+            case "mean" -> ", then the mean over its steps";
+            default -> "";
+        };
+        return (positionEncoding.equals("none") ? text : text + " after a " + positionEncoding + " position encoding")
+                + read;
     }
 
     @Override
@@ -64,6 +73,7 @@ record TransformerEncoderLayer(LayerArguments source, int dModel, int nhead, int
         arguments.put("layerNormEps", layerNormEps);
         arguments.put("paddingMask", paddingMask);
         arguments.put("positionEncoding", positionEncoding);
+        arguments.put("output", output);
         return arguments;
     }
 
