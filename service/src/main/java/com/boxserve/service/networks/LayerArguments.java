@@ -83,7 +83,8 @@ final class LayerArguments {
             return fallback;
         }
         if (!(value instanceof Number number) || !(number.doubleValue() >= lowest && number.doubleValue() <= highest)) {
-            throw invalid(name + " must be a number from " + lowest + " to " + highest + ", not " + value);
+            throw invalid(name + " must be a number from " + PythonRepr.number(lowest) + " to " + PythonRepr.number(highest)
+                    + ", not " + value);
         }
         return number.doubleValue();
     }

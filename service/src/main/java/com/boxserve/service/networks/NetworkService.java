@@ -174,7 +174,8 @@ public class NetworkService {
                         + (plan.outputShape().get(0) - 1) + ", not " + value);
             }
             if (loss == LossKind.BCE && (value < 0 || value > 1)) {
-                throw new InvalidTrainingRequestException("data.targets of bce must be from 0 to 1; found " + value);
+                throw new InvalidTrainingRequestException("data.targets of bce must be from 0 to 1; value " + i + " is "
+                        + value);
             }
         }
         return values;

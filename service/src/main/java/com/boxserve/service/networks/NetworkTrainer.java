@@ -79,7 +79,7 @@ final class NetworkTrainer {
                             return new float[] {loss.getFloat(), job.loss().correct(output, batch.targets())};
                         });
                         if (!Float.isFinite(outcome[0])) {
-                            throw new TrainingDivergedException(epoch, job.optimizer().learningRate());
+                            throw new TrainingDivergedException(epoch, step + 1, job.optimizer().learningRate());
                         }
                         optimizer.step(network.trainable(), ++step);
                         lossSum += (double) outcome[0] * (end - start);
