@@ -21,7 +21,8 @@ record EmbeddingLayer(LayerArguments source, int numEmbeddings, int embeddingDim
             throw source.invalid("must be the first layer: its input is the samples' token ids");
         }
         Shapes.requireRank(source, input, 1, "[sequence length] of token ids");
-        if (paddingIdx < -1 || paddingIdx >= numEmbeddings) {
+        // given negative, torch would count it from the end; here a padding id is the id itself
+        if ((source.has("paddingIdx") && paddingIdx < 0) || paddingIdx >= numEmbeddings) {
             throw source.invalid("paddingIdx " + paddingIdx + " is not a token id from 0 to " + (numEmbeddings - 1));
         }
         return input.add(embeddingDim);

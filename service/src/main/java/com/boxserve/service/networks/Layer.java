@@ -26,6 +26,11 @@ sealed interface Layer permits LinearLayer, ConvLayer, PoolLayer, FlattenLayer, 
     /** The arguments with defaults filled in and input sizes inferred. */
     Map<String, Object> arguments(Shape input);
 
+    /** The values one sample's forward holds for its backward: the output, and more where a layer keeps more. */
+    default long activations(Shape input) {
+        return outputShape(input).size();
+    }
+
     /** The learnable parameters by PyTorch's name and shape, in {@code named_parameters()} order. */
     default Map<String, Shape> parameters(Shape input) {
         return Map.of();

@@ -37,6 +37,10 @@ final class LayerArguments {
         return kind;
     }
 
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
     boolean trainable() {
         return flag("trainable", true);
     }

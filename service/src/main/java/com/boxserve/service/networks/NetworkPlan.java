@@ -33,18 +33,15 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
                 throw new InvalidTrainingRequestException("layer " + i + " is null");
             }
             Layer layer = LayerKind.named(i, values.get("kind")).build(i, values);
-            Shape output = layer.outputShape(shape);
             capSequences(layer, shape, limits);
+            Shape output = layer.outputShape(shape);
             // bounded one by one, so that no sum or product of them can overflow a long
             bound(layer, "its output of one sample, " + output + ",", output, limits.maxActivations());
             for (Shape parameter : layer.parameters(shape).values()) {
                 bound(layer, "its parameter " + parameter, parameter, limits.maxParameters());
             }
-            if (layer instanceof TransformerEncoderLayer transformer && transformer.paddingMask()
-                    && !(!steps.isEmpty() && steps.get(0).layer() instanceof EmbeddingLayer embedding
-                            && embedding.paddingIdx() >= 0)) {
-                throw layer.source().invalid("paddingMask reads the padding tokens of the network's input: layer 0 must be"
-                        + " an embedding with a paddingIdx");
+            if (layer instanceof TransformerEncoderLayer transformer && transformer.paddingMask()) {
+                requireTokenPositions(layer, steps);
             }
             steps.add(new Step(layer, shape, output));
             shape = output;
@@ -52,8 +49,39 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
         return new NetworkPlan(inputShape, List.copyOf(steps));
     }
 
-    /** The caps on sequences and vocabularies, named by their settings so that a request knows which it hit. */
+    /**
+     * A padding mask reads the network's input tokens, so it needs them: an embedding with a
+     * paddingIdx at layer 0, and between it and the Transformer only layers that keep the
+     * sequence's positions where they were.
+     */
+    private static void requireTokenPositions(Layer transformer, List<Step> before) {
+        boolean padded = !before.isEmpty() && before.get(0).layer() instanceof EmbeddingLayer embedding
+                && embedding.paddingIdx() >= 0;
+        if (!padded) {
+            throw transformer.source().invalid("paddingMask reads the padding tokens of the network's input: layer 0 must"
+                    + " be an embedding with a paddingIdx");
+        }
+        for (Step step : before.subList(1, before.size())) {
+            Layer layer = step.layer();
+            boolean keepsPositions = layer instanceof LinearLayer || layer instanceof LayerNormLayer
+                    || layer instanceof ActivationLayer || layer instanceof DropoutLayer
+                    || layer instanceof RecurrentLayer recurrent && !recurrent.lastStep()
+                    || layer instanceof TransformerEncoderLayer encoder && encoder.output().equals("sequence");
+            if (!keepsPositions || step.output().get(0) != before.get(0).input().get(0)) {
+                throw transformer.source().invalid("paddingMask needs the positions of the input tokens, and layer "
+                        + layer.source().index() + " (" + layer.source().kind().id() + ") does not keep them");
+            }
+        }
+    }
+
+    /** The caps on sequences, depths and vocabularies, named by their settings so that a request knows which it hit. */
     private static void capSequences(Layer layer, Shape input, TrainingProperties limits) {
+        int depth = layer instanceof RecurrentLayer recurrent ? recurrent.numLayers()
+                : layer instanceof TransformerEncoderLayer encoder ? encoder.numLayers() : 1;
+        if (depth > limits.maxLayers()) {
+            throw layer.source().invalid("numLayers " + depth + " is over the cap of " + limits.maxLayers()
+                    + " (boxserve.training.max-layers)");
+        }
         if (layer instanceof EmbeddingLayer embedding && embedding.numEmbeddings() > limits.maxVocabulary()) {
             throw layer.source().invalid("numEmbeddings " + embedding.numEmbeddings() + " is over the vocabulary cap of "
                     + limits.maxVocabulary() + " (boxserve.training.max-vocabulary)");
@@ -118,7 +146,7 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
 
     /** Values one sample holds across all layers' outputs: what a batch's forward keeps for its backward. */
     long activationsPerSample() {
-        return steps.stream().mapToLong(s -> s.output().size()).sum();
+        return steps.stream().mapToLong(s -> s.layer().activations(s.input())).sum();
     }
 
     /**

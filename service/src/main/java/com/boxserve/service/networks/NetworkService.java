@@ -104,6 +104,11 @@ public class NetworkService {
         float[] targets = targets(data.targets(), samples, loss, plan);
         boolean trace = Boolean.TRUE.equals(request.trace());
         long steps = (long) epochs * ((trainingSamples + batchSize - 1) / batchSize);
+        if (trace && request.shuffle() != Boolean.FALSE && (long) epochs * trainingSamples > limits.maxValues()) {
+            throw new InvalidTrainingRequestException("a shuffled trace answers every epoch's order of the samples: at most "
+                    + limits.maxValues() + " indices, and this run has " + (long) epochs * trainingSamples
+                    + "; trace with \"shuffle\": false");
+        }
         if (trace && steps > limits.maxTraceSteps()) {
             throw new InvalidTrainingRequestException("a trace answers every step's loss: at most " + limits.maxTraceSteps()
                     + " steps, and this run has " + steps);

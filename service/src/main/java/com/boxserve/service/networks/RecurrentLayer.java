@@ -35,6 +35,12 @@ record RecurrentLayer(LayerArguments source, int gates, int inputSize, int hidde
         return lastStep ? new Shape(features) : new Shape(input.get(0), features);
     }
 
+    /** Each step of each layer and direction keeps its gates, its state and its output. */
+    @Override
+    public long activations(Shape input) {
+        return (long) numLayers * directions() * input.get(0) * (gates + 2) * hiddenSize + outputShape(input).size();
+    }
+
     int directions() {
         return bidirectional ? 2 : 1;
     }
@@ -54,9 +60,6 @@ record RecurrentLayer(LayerArguments source, int gates, int inputSize, int hidde
         StringBuilder text = new StringBuilder(name + "(" + input.get(1) + ", " + hiddenSize);
         if (numLayers != 1) {
             text.append(", num_layers=").append(numLayers);
-        }
-        if (relu) {
-            text.append(", nonlinearity=relu");
         }
         if (!bias) {
             text.append(", bias=False");

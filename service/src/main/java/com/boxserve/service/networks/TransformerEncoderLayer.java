@@ -39,6 +39,15 @@ record TransformerEncoderLayer(LayerArguments source, int dModel, int nhead, int
         return output.equals("sequence") ? input : new Shape(width);
     }
 
+    /** Per layer: the scores, softmax and its dropout per head (3·heads·L²), and the projections, feed-forward and norms. */
+    @Override
+    public long activations(Shape input) {
+        long length = input.get(0);
+        long width = input.get(1);
+        return numLayers * (3L * nhead * length * length + length * (2L * dimFeedforward + 8 * width))
+                + outputShape(input).size();
+    }
+
     @Override
     public Block block(Shape input, TorchInit init) {
         return new TransformerEncoderBlock(this, input, init);
