@@ -30,10 +30,7 @@ record ConvLayer(LayerArguments source, int dimensions, int inChannels, int outC
         Shapes.requireRank(source, input, dimensions + 1, dimensions == 1 ? "[channels, length]"
                 : "[channels, height, width]");
         long channels = input.get(0);
-        if (inChannels != 0 && channels != inChannels) {
-            throw source.invalid("expects " + inChannels + " input channels, gets " + channels + " (its input is " + input
-                    + ")");
-        }
+        Shapes.requireSize(source, input, 0, inChannels, "input channels");
         if (channels % groups != 0 || outChannels % groups != 0) {
             throw source.invalid("groups=" + groups + " must divide both the " + channels + " input channels and the "
                     + outChannels + " output channels");

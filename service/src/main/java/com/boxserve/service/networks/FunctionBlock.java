@@ -30,7 +30,6 @@ final class FunctionBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape input = inputShapes[0];
-        return new Shape[] {Shapes.withBatch(input.get(0), sampleShape.apply(input.slice(1)))};
+        return Shapes.batched(inputShapes, sampleShape);
     }
 }

@@ -16,10 +16,7 @@ record LinearLayer(LayerArguments source, int inFeatures, int outFeatures, boole
 
     @Override
     public Shape outputShape(Shape input) {
-        if (inFeatures != 0 && input.get(input.dimension() - 1) != inFeatures) {
-            throw source.invalid("expects " + inFeatures + " inputs, gets " + input.get(input.dimension() - 1)
-                    + " (its input is " + input + ")");
-        }
+        Shapes.requireSize(source, input, input.dimension() - 1, inFeatures, "inputs");
         return input.slice(0, input.dimension() - 1).add(outFeatures);
     }
 

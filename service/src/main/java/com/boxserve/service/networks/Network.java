@@ -48,18 +48,16 @@ final class Network {
         TorchInit init = new TorchInit(seed);
         SequentialBlock sequential = new SequentialBlock();
         List<Block> blocks = new ArrayList<>();
-        for (NetworkPlan.Step step : plan.steps()) {
-            Block layerBlock = step.layer().block(step.input(), init);
-            blocks.add(layerBlock);
-            sequential.add(layerBlock);
-        }
         // the padding mask of a Transformer comes from the token ids the network is given
         AtomicReference<NDArray> input = new AtomicReference<>();
-        for (int i = 0; i < blocks.size(); i++) {
-            if (blocks.get(i) instanceof TransformerEncoderBlock transformer
+        for (NetworkPlan.Step step : plan.steps()) {
+            Block layerBlock = step.layer().block(step.input(), init);
+            if (layerBlock instanceof TransformerEncoderBlock transformer
                     && plan.steps().get(0).layer() instanceof EmbeddingLayer embedding) {
                 transformer.readPaddingFrom(input::get, embedding.paddingIdx());
             }
+            blocks.add(layerBlock);
+            sequential.add(layerBlock);
         }
         sequential.initialize(manager, DataType.FLOAT32, Shapes.withBatch(1, plan.inputShape()));
         List<Named> parameters = new ArrayList<>();

@@ -107,7 +107,6 @@ final class RecurrentBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape input = inputShapes[0];
-        return new Shape[] {Shapes.withBatch(input.get(0), layer.outputShape(input.slice(1)))};
+        return Shapes.batched(inputShapes, layer::outputShape);
     }
 }

@@ -27,10 +27,7 @@ record RecurrentLayer(LayerArguments source, int gates, int inputSize, int hidde
     @Override
     public Shape outputShape(Shape input) {
         Shapes.requireRank(source, input, 2, "[sequence length, features]");
-        if (inputSize != 0 && input.get(1) != inputSize) {
-            throw source.invalid("expects " + inputSize + " input features, gets " + input.get(1) + " (its input is "
-                    + input + ")");
-        }
+        Shapes.requireSize(source, input, 1, inputSize, "input features");
         long features = (long) directions() * hiddenSize;
         return lastStep ? new Shape(features) : new Shape(input.get(0), features);
     }

@@ -2,6 +2,7 @@ package com.boxserve.service.networks;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /** The shape arithmetic the layers share: sliding windows and rank checks, with PyTorch's formulas. */
 final class Shapes {
@@ -21,6 +22,20 @@ final class Shapes {
 
     static Shape withBatch(long batch, Shape sample) {
         return new Shape(batch).addAll(sample);
+    }
+
+    /** A block's output shapes from its layer's rule for one sample, the batch kept in front. */
+    static Shape[] batched(Shape[] inputShapes, UnaryOperator<Shape> sampleRule) {
+        Shape input = inputShapes[0];
+        return new Shape[] {withBatch(input.get(0), sampleRule.apply(input.slice(1)))};
+    }
+
+    /** A size the request gave (0: none) must be the input's at {@code axis}. */
+    static void requireSize(LayerArguments layer, Shape input, int axis, long expected, String what) {
+        if (expected != 0 && input.get(axis) != expected) {
+            throw layer.invalid("expects " + expected + " " + what + ", gets " + input.get(axis) + " (its input is "
+                    + input + ")");
+        }
     }
 
     static void requireRank(LayerArguments layer, Shape input, int rank, String expected) {

@@ -174,7 +174,6 @@ final class TransformerEncoderBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape input = inputShapes[0];
-        return new Shape[] {Shapes.withBatch(input.get(0), layer.outputShape(input.slice(1)))};
+        return Shapes.batched(inputShapes, layer::outputShape);
     }
 }

@@ -30,9 +30,7 @@ record TransformerEncoderLayer(LayerArguments source, int dModel, int nhead, int
     public Shape outputShape(Shape input) {
         Shapes.requireRank(source, input, 2, "[sequence length, dModel]");
         long width = input.get(1);
-        if (dModel != 0 && width != dModel) {
-            throw source.invalid("expects dModel " + dModel + " features, gets " + width + " (its input is " + input + ")");
-        }
+        Shapes.requireSize(source, input, 1, dModel, "features (dModel)");
         if (width % nhead != 0) {
             throw source.invalid("dModel " + width + " must divide into nhead " + nhead + " heads");
         }
