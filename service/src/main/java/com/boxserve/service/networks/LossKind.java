@@ -67,7 +67,7 @@ enum LossKind {
             case CROSS_ENTROPY -> output.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
             // ATen's formula: (1 − y)·x + m + log(e^−m + e^(−x−m)) with m = max(−x, 0), which never overflows
             case BCE -> {
-                NDArray max = output.neg().maximum(0);
+                NDArray max = output.neg().maximum(Scalars.of(output, 0));
                 yield target.neg().add(1).mul(output).add(max)
                         .add(max.neg().exp().add(output.neg().sub(max).exp()).log()).mean();
             }

@@ -133,7 +133,7 @@ final class TransformerEncoderBlock extends AbstractBlock {
         long headWidth = width / heads;
         NDList qkv = Linear.linear(x, value(prefix + "self_attn.in_proj_weight", x, store, training),
                 value(prefix + "self_attn.in_proj_bias", x, store, training)).head().split(3, 2);
-        NDArray q = heads(qkv.get(0), batch, length, heads, headWidth).div(Math.sqrt(headWidth));
+        NDArray q = heads(qkv.get(0), batch, length, heads, headWidth).div(Scalars.of(x, Math.sqrt(headWidth)));
         NDArray k = heads(qkv.get(1), batch, length, heads, headWidth);
         NDArray v = heads(qkv.get(2), batch, length, heads, headWidth);
         NDArray scores = q.matMul(k.transpose(0, 2, 1));
