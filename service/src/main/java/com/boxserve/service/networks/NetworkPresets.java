@@ -3,6 +3,7 @@ package com.boxserve.service.networks;
 import com.boxserve.service.training.InvalidTrainingRequestException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +35,15 @@ enum NetworkPresets {
     RNN_MAJORITY("rnn-majority", "A plain tanh RNN (hidden 16, its last step) and a linear layer tell whether a sequence "
             + "of 9 steps of +1 or −1 (400 sequences from seed 9; the last quarter held out) has more +1s: the hidden "
             + "state must carry the count to the end. Cross-entropy, Adam, lr 0.01, batches of 32, 40 epochs, seed 0.",
-            "held-out accuracy at least 95 %", NetworkPresets::rnnMajority);
+            "held-out accuracy at least 95 %", NetworkPresets::rnnMajority),
+    TRANSFORMER_REPEAT("transformer-repeat", "A Transformer encoder tells whether a sequence of tokens holds some token "
+            + "twice: 1000 sequences of 4 to 8 distinct tokens from 1 to 10, every other one with one token copied over "
+            + "another, padded with 0 to 8 (seed 13; the last quarter held out). embedding(11, 32, padding 0) → "
+            + "transformerEncoder(2 pre-norm layers, 4 heads, feed-forward 64, dropout 0, padding mask, the mean over "
+            + "the steps) → linear. No position encoding: whether a token repeats does not depend on where it stands "
+            + "(with sinusoidal positions one layer reached 83 %). Cross-entropy, Adam, lr 0.003, batches of 32, "
+            + "30 epochs, seed 0.",
+            "held-out accuracy at least 95 %", NetworkPresets::transformerRepeat);
 
     /** A preset as {@code GET /v1/training/networks/presets} lists it. */
     public record Description(String name, String description, String figure) {
@@ -141,6 +150,39 @@ enum NetworkPresets {
         }
         return sequences(List.of(9, 1), Map.of("kind", "rnn", "hiddenSize", 16, "output", "last"), 2, inputs, targets,
                 "crossEntropy", 40);
+    }
+
+    private static NetworkRequest transformerRepeat() {
+        Random random = new Random(13);
+        List<Object> inputs = new ArrayList<>();
+        List<Object> targets = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int length = 4 + random.nextInt(5);
+            List<Integer> tokens = new ArrayList<>();
+            for (int token = 1; token <= 10; token++) {
+                tokens.add(token);
+            }
+            Collections.shuffle(tokens, random);
+            tokens = new ArrayList<>(tokens.subList(0, length));
+            boolean repeated = i % 2 == 1;
+            if (repeated) {
+                int from = random.nextInt(length);
+                int to = (from + 1 + random.nextInt(length - 1)) % length;
+                tokens.set(to, tokens.get(from));
+            }
+            while (tokens.size() < 8) {
+                tokens.add(0);
+            }
+            inputs.add(tokens);
+            targets.add(repeated ? 1 : 0);
+        }
+        return new NetworkRequest(null, List.of(8), List.of(
+                Map.of("kind", "embedding", "numEmbeddings", 11, "embeddingDim", 32, "paddingIdx", 0),
+                Map.of("kind", "transformerEncoder", "nhead", 4, "dimFeedforward", 64, "dropout", 0.0, "paddingMask", true,
+                        "normFirst", true, "numLayers", 2, "output", "mean"),
+                Map.of("kind", "linear", "outFeatures", 2)),
+                new NetworkRequest.Data(inputs, targets, 0.25), "crossEntropy",
+                new NetworkRequest.Optimizer("adam", 0.003, null, null, null, null), 30, 32, true, 0L, null, null, null);
     }
 
     /** A recurrent layer, its last step read by a linear layer; Adam, lr 0.01, batches of 32, the last quarter held out. */

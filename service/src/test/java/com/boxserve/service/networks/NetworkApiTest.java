@@ -108,6 +108,20 @@ class NetworkApiTest {
     }
 
     @Test
+    void aTransformerEncoderFindsTheRepeatedToken() throws Exception {
+        JsonNode result = ok(Map.of("preset", "transformer-repeat"));
+        double accuracy = last(result.path("history")).path("validationAccuracy").asDouble();
+        assertTrue(accuracy >= 0.95, "held-out accuracy " + accuracy);
+        JsonNode attention = null;
+        for (JsonNode parameter : result.path("layers").get(1).path("parameters")) {
+            if (parameter.path("name").asText().equals("1.layers.1.self_attn.in_proj_weight")) {
+                attention = parameter;
+            }
+        }
+        assertEquals(List.of(96, 32), ints(attention.path("shape")), "the second layer's packed q, k, v projection");
+    }
+
+    @Test
     void aDryRunAnswersTheModuleTableWithPytorchNamesAndShapes() throws Exception {
         JsonNode result = ok(Map.of("dryRun", true, "inputShape", List.of(4, 10, 10), "layers", List.of(
                 Map.of("kind", "conv2d", "outChannels", 6, "kernelSize", List.of(3, 5), "groups", 2, "stride", 2),
@@ -263,7 +277,8 @@ class NetworkApiTest {
         assertEquals("torch.nn.Linear", linear.path("pytorch").asText());
         assertTrue(linear.path("arguments").toString().contains("\"name\":\"trainable\""));
         JsonNode presets = JSON.readTree(http().get("/v1/training/networks/presets"));
-        assertEquals(List.of("linear-module", "cnn-bars", "min-pool", "lstm-sine", "rnn-majority"),
+        assertEquals(List.of("linear-module", "cnn-bars", "min-pool", "lstm-sine", "rnn-majority",
+                "transformer-repeat"),
                 presets.findValuesAsText("name"));
     }
 
