@@ -56,14 +56,19 @@ public class DetectionTranslator implements NoBatchifyTranslator<DetectionInput,
     record Prepared(NDArray tensor, Frame frame) {
     }
 
-    /** Checks the options and the shape, shrinks the image if asked, and makes its {@code [3, H, W]} tensor in {@code manager}. */
+    /**
+     * Checks the options and the shape (unless the caller did, for this model), shrinks the image if
+     * asked, and makes its {@code [3, H, W]} tensor in {@code manager}.
+     */
     Prepared prepare(DetectionInput input, NDManager manager) {
         DetectionOptions options = input.options();
-        options.validateFor(metadata);
         Image image = input.image();
         int width = image.getWidth();
         int height = image.getHeight();
-        sizes.check(width, height);
+        if (!metadata.equals(input.checkedFor())) {
+            options.validateFor(metadata);
+            sizes.check(width, height);
+        }
         InputSizeRule.Size size = sizes.fed(width, height);
         Image fed = size.width() == width && size.height() == height ? image : image.resize(size.width(), size.height(), true);
         float[] chw = toChw(fed, manager);

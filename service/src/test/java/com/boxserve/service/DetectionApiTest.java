@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
@@ -36,7 +38,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import com.boxserve.service.deploy.DeploymentFilesTest;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ServedModel;
-import com.boxserve.service.workload.QueueFullException;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.CocoCategories;
 import com.boxserve.zoo.DetectionInput;
@@ -397,7 +398,8 @@ class DetectionApiTest {
             while (held.size() < 10) {
                 held.add(model.admit());
             }
-        } catch (QueueFullException full) {
+        } catch (ServiceFailure full) {
+            assertEquals(FailureKind.OVERLOADED, full.kind());
             return held;
         }
         throw new AssertionError("ten places in a pool of one worker and a queue of two");

@@ -1,15 +1,17 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * One admitted detect request, from the door to its answer: the model, the place it holds in the
- * model's pool (one place however many images it carries), its deadline and how it ended.
+ * model's pool (one place however many images it carries), its deadline and how it ended. The
+ * door ({@link DetectionAdmission}) opens it before the body is read and finishes it once the
+ * answer is written; the controller, in between, runs it.
  */
 public final class DetectionCall {
 
@@ -18,14 +20,16 @@ public final class DetectionCall {
 
     private final ServedModel model;
     private final WorkerPool<DetectionInput, DetectionResult>.Admission admission;
+    private final DetectionMetrics metrics;
     private final long startedNanos;
     private final Instant deadline;
     private volatile String outcome;
 
-    DetectionCall(ServedModel model, WorkerPool<DetectionInput, DetectionResult>.Admission admission, long startedNanos,
-            Instant deadline) {
+    DetectionCall(ServedModel model, WorkerPool<DetectionInput, DetectionResult>.Admission admission,
+            DetectionMetrics metrics, long startedNanos, Instant deadline) {
         this.model = model;
         this.admission = admission;
+        this.metrics = metrics;
         this.startedNanos = startedNanos;
         this.deadline = deadline;
     }
@@ -50,8 +54,14 @@ public final class DetectionCall {
         this.outcome = outcome;
     }
 
-    /** How detection ended; empty when the request failed before it got there (a bad body, say). */
-    Optional<String> outcome() {
-        return Optional.ofNullable(outcome);
+    /**
+     * Gives the place back and counts the request once: by how detection ended, or, for a request
+     * refused before detection began (a body the framework could not parse), by {@code status}.
+     */
+    void finish(int status) {
+        admission.close();
+        String ended = outcome;
+        metrics.request(model, ended != null ? ended : FailureKind.outcomeOfStatus(status),
+                System.nanoTime() - startedNanos);
     }
 }

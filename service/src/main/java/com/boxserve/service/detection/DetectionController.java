@@ -1,5 +1,6 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.detection.DetectionResponse.DetectionView;
 import com.boxserve.service.detection.DetectionResponse.ImageSize;
 import com.boxserve.service.detection.DetectionResponse.ModelRef;
@@ -10,6 +11,7 @@ import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.WeightsProvenance;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,6 @@ import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -33,7 +34,7 @@ import org.springframework.web.multipart.MultipartFile;
  * {@code POST /v1/models/{name}/detect}: an image as the raw body, or one or more as multipart
  * parts named {@code image}. JSON by default; {@code Accept: image/png} or {@code image/jpeg}
  * returns the image with the detections drawn on it. The request was admitted at the door
- * ({@link DetectionAdmissionFilter}) before its body was read.
+ * ({@link DetectionAdmission}) before its body was read.
  */
 @RestController
 @Tag(name = "detection", description = "Objects in images: boxes, COCO labels, scores")
@@ -56,7 +57,9 @@ public class DetectionController {
     @PostMapping(path = PATH, consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE},
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
     @Operation(summary = "Detect objects in one image sent as the request body")
-    public ResponseEntity<?> detectBody(@PathVariable String name,
+    @Parameter(name = "name", in = ParameterIn.PATH, required = true, description = "a served model")
+    @DetectionEndpoint
+    public ResponseEntity<?> detectBody(
             @Parameter(hidden = true) @RequestAttribute(DetectionCall.ATTRIBUTE) DetectionCall call, InputStream body,
             @Parameter(description = "keep detections scoring at least this (not below the model's floor)")
             @RequestParam(required = false) Float threshold,
@@ -72,7 +75,9 @@ public class DetectionController {
     @PostMapping(path = PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
     @Operation(summary = "Detect objects in one or more images sent as multipart parts named 'image'")
-    public ResponseEntity<?> detectParts(@PathVariable String name,
+    @Parameter(name = "name", in = ParameterIn.PATH, required = true, description = "a served model")
+    @DetectionEndpoint
+    public ResponseEntity<?> detectParts(
             @Parameter(hidden = true) @RequestAttribute(DetectionCall.ATTRIBUTE) DetectionCall call,
             @RequestPart("image") List<MultipartFile> images,
             @RequestParam(required = false) Float threshold,
@@ -80,7 +85,7 @@ public class DetectionController {
             @RequestParam(required = false) Integer maxDetections,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         if (images.size() > limits.maxImagesPerRequest()) {
-            throw new InvalidDetectionRequestException(images.size() + " images in one request; the limit is "
+            throw ServiceFailure.invalid(images.size() + " images in one request; the limit is "
                     + limits.maxImagesPerRequest());
         }
         List<byte[]> bytes = new ArrayList<>();
@@ -93,7 +98,7 @@ public class DetectionController {
             return respond(answers, accept);
         }
         if (wantsImage(accept) != null) {
-            throw new InvalidDetectionRequestException("an annotated image can be returned for one image at a time");
+            throw ServiceFailure.invalid("an annotated image can be returned for one image at a time");
         }
         List<DetectionResponse> results = answers.stream().map(DetectionController::toResponse).toList();
         DetectionResponse first = results.get(0);
@@ -149,7 +154,7 @@ public class DetectionController {
                         try {
                             ids.add(CocoCategories.id(name));
                         } catch (IllegalArgumentException e) {
-                            throw new InvalidDetectionRequestException(e.getMessage());
+                            throw ServiceFailure.invalid(e.getMessage());
                         }
                     }
                 }

@@ -1,5 +1,7 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
@@ -47,12 +49,13 @@ public class ImageDecoder {
     public DecodedImage decode(byte[] bytes) {
         long started = System.nanoTime();
         if (bytes.length == 0) {
-            throw new InvalidDetectionRequestException("the image is empty (0 bytes)");
+            throw ServiceFailure.invalid("the image is empty (0 bytes)");
         }
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
-                throw new UnsupportedImageException("not an image in a supported format (JPEG, PNG, BMP, GIF, WebP)");
+                throw new ServiceFailure(FailureKind.UNSUPPORTED_IMAGE,
+                        "not an image in a supported format (JPEG, PNG, BMP, GIF, WebP)");
             }
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
@@ -68,8 +71,8 @@ public class ImageDecoder {
                 long width = reader.getWidth(0);
                 long height = reader.getHeight(0);
                 if (width * height > limits.maxPixels()) {
-                    throw new ImageTooLargeException("the image is " + width + "x" + height + " = " + width * height
-                            + " pixels; the limit is " + limits.maxPixels());
+                    throw new ServiceFailure(FailureKind.IMAGE_TOO_LARGE, "the image is " + width + "x" + height + " = "
+                            + width * height + " pixels; the limit is " + limits.maxPixels());
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -79,22 +82,22 @@ public class ImageDecoder {
                 for (String warning : warnings) {
                     String w = warning.toLowerCase(Locale.ROOT);
                     if (w.contains("premature end") || w.contains("corrupt") || w.contains("truncat")) {
-                        throw new UnsupportedImageException("the " + format + " image is damaged: " + warning);
+                        throw unsupported("the " + format + " image is damaged: " + warning);
                     }
                 }
                 BufferedImage rgb = toRgb(decoded);
                 BufferedImage upright = orient(rgb, exifOrientation(bytes));
                 return new DecodedImage(upright, format, System.nanoTime() - started);
             } catch (IOException | RuntimeException e) {
-                if (e instanceof ImageTooLargeException || e instanceof UnsupportedImageException) {
+                if (e instanceof ServiceFailure) {
                     throw e;
                 }
-                throw new UnsupportedImageException("the " + format + " image does not decode: " + e.getMessage());
+                throw unsupported("the " + format + " image does not decode: " + e.getMessage());
             } finally {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new UnsupportedImageException("the image cannot be read: " + e.getMessage());
+            throw unsupported("the image cannot be read: " + e.getMessage());
         }
     }
 
@@ -106,7 +109,7 @@ public class ImageDecoder {
         // a 14-byte file header, then an info header that begins with its own size (12 bytes at least)
         long infoSize = unsignedLittleEndian(bytes, 14);
         if (infoSize < 12 || 14 + infoSize > bytes.length) {
-            throw new UnsupportedImageException("the bmp image is damaged: it ends inside its headers");
+            throw unsupported("the bmp image is damaged: it ends inside its headers");
         }
     }
 
@@ -115,7 +118,7 @@ public class ImageDecoder {
         // "RIFF", the size of what follows it, then "WEBP" and at least one chunk header
         long size = unsignedLittleEndian(bytes, 4);
         if (size < 12 || 8 + size > bytes.length) {
-            throw new UnsupportedImageException("the webp image is damaged: its RIFF header declares " + size
+            throw unsupported("the webp image is damaged: its RIFF header declares " + size
                     + " bytes after it, and the file has " + Math.max(0, bytes.length - 8));
         }
     }
@@ -232,5 +235,10 @@ public class ImageDecoder {
             }
         }
         return out;
+    }
+
+    /** Bytes that are no image in a supported format, or that do not decode. */
+    static ServiceFailure unsupported(String detail) {
+        return new ServiceFailure(FailureKind.UNSUPPORTED_IMAGE, detail);
     }
 }

@@ -1,5 +1,6 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.failure.ServiceFailure;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -23,8 +24,8 @@ public record ImageProperties(
     public void checkBody(long bytes, boolean declared) {
         long max = maxBytes.toBytes();
         if (bytes > max) {
-            throw new ImageTooLargeException((declared ? "the body declares " + bytes + " bytes" : "the body has more than "
-                    + max + " bytes") + "; the limit (boxserve.images.max-bytes) is " + max);
+            throw ServiceFailure.bodyTooLarge(declared ? "declares " + bytes + " bytes" : "has more than " + max + " bytes",
+                    max);
         }
     }
 }

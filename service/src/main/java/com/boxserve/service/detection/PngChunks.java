@@ -1,5 +1,6 @@
 package com.boxserve.service.detection;
 
+import com.boxserve.service.failure.ServiceFailure;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
@@ -18,7 +19,7 @@ final class PngChunks {
     private PngChunks() {
     }
 
-    /** Throws {@link UnsupportedImageException} naming the first damaged chunk; the signature is the caller's to have checked. */
+    /** Throws {@link ServiceFailure} naming the first damaged chunk; the signature is the caller's to have checked. */
     static void verify(byte[] png) {
         ByteBuffer file = ByteBuffer.wrap(png);
         int at = SIGNATURE;
@@ -47,7 +48,7 @@ final class PngChunks {
         }
     }
 
-    private static UnsupportedImageException damaged(String why) {
-        return new UnsupportedImageException("the png image is damaged: " + why);
+    private static ServiceFailure damaged(String why) {
+        return ImageDecoder.unsupported("the png image is damaged: " + why);
     }
 }

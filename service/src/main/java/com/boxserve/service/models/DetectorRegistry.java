@@ -1,9 +1,7 @@
 package com.boxserve.service.models;
 
-import com.boxserve.service.workload.WorkerPool;
-import com.boxserve.zoo.DetectionInput;
-import com.boxserve.zoo.Detector;
-import com.boxserve.zoo.DetectorMetadata;
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
 import java.io.IOException;
@@ -15,20 +13,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The models this service serves. At start-up each configured model is loaded in the
- * background, one after another (LOADING), warmed up on a synthetic image (WARMING) and only
- * then given its worker pool (READY); a model that fails is FAILED with the reason, and the
- * others carry on. At shutdown, after the web server has stopped taking requests, each pool
+ * The models this service serves, by name. At start-up each configured model is handed to the
+ * {@link ModelLoader}, which loads them in the background one after another; a model that fails
+ * is FAILED with the reason, and the others carry on. Deploying, reloading and unloading at run
+ * time go through the same loader. At shutdown, after the web server has stopped taking requests, each pool
  * finishes the work in flight before its detector is closed.
  */
 @Component
@@ -41,19 +35,14 @@ public class DetectorRegistry implements SmartLifecycle {
 
     private final ModelsProperties properties;
     private final ModelGauges gauges;
-    private final EngineChooser engines;
+    private final ModelLoader loader;
     private final Map<String, ServedModel> models = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "model-loader");
-        thread.setDaemon(true);
-        return thread;
-    });
     private volatile boolean running;
 
-    DetectorRegistry(ModelsProperties properties, ModelGauges gauges, EngineChooser engines) {
+    DetectorRegistry(ModelsProperties properties, ModelGauges gauges, ModelLoader loader) {
         this.properties = properties;
         this.gauges = gauges;
-        this.engines = engines;
+        this.loader = loader;
     }
 
     @Override
@@ -64,7 +53,7 @@ public class DetectorRegistry implements SmartLifecycle {
             if (model.status() == ModelStatus.FAILED) {
                 log.error("{}: FAILED: {}", name, model.failure().orElse(""));
             } else {
-                loader.submit(() -> load(model));
+                loader.load(model, this::loaded);
             }
         }
         running = true;
@@ -73,12 +62,7 @@ public class DetectorRegistry implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
-        loader.shutdownNow();
-        try {
-            loader.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loader.stop(DRAIN);
         all().forEach(model -> model.unload(DRAIN));
     }
 
@@ -89,19 +73,19 @@ public class DetectorRegistry implements SmartLifecycle {
      */
     public ServedModel deploy(String name, ModelsProperties.ModelSettings requested) {
         if (!Files.isRegularFile(properties.directory().resolve(name).resolve(ModelDirectory.METADATA_FILE))) {
-            throw UnknownModelException.notExported(name, properties.directory());
+            throw new ServiceFailure(FailureKind.UNKNOWN_MODEL, "no exported model named '" + name + "' in "
+                    + properties.directory().toAbsolutePath());
         }
         ServedModel fresh = configure(name, requested.over(properties.settingsFor(name)));
         if (fresh.status() == ModelStatus.FAILED) {
-            throw new InvalidModelSettingsException(fresh.failure().orElse("invalid settings"));
+            throw ServiceFailure.invalid(fresh.failure().orElse("invalid settings"));
         }
         ServedModel current = models.get(name);
         if (current != null && current.status() == ModelStatus.READY) {
             current.replaceWith(fresh);
-            loader.submit(() -> {
-                load(fresh);
-                if (fresh.status() == ModelStatus.READY) {
-                    put(fresh);
+            loader.load(fresh, replacement -> {
+                if (replacement.status() == ModelStatus.READY) {
+                    put(replacement);
                     retire(current);
                 }
             });
@@ -111,16 +95,14 @@ public class DetectorRegistry implements SmartLifecycle {
         if (current != null) {
             retire(current);
         }
-        loader.submit(() -> load(fresh));
+        loader.load(fresh, this::loaded);
         return fresh;
     }
 
     /** Unloads a model: it answers 503 at once, finishes its queue, frees its memory, then is gone (404). */
     public ServedModel undeploy(String name) {
         ServedModel model = get(name);
-        model.startUnloading();
-        loader.submit(() -> {
-            model.unload(DRAIN);
+        loader.retire(model, DRAIN, () -> {
             if (models.remove(name, model)) {
                 gauges.forget(name);
             }
@@ -136,10 +118,14 @@ public class DetectorRegistry implements SmartLifecycle {
 
     /** Drains and frees a model that another has replaced, off the caller's thread. */
     private void retire(ServedModel old) {
-        old.startUnloading();
-        Thread retiring = new Thread(() -> old.unload(DRAIN), "retire-" + old.name());
-        retiring.setDaemon(true);
-        retiring.start();
+        loader.retire(old, DRAIN, () -> log.info("{}: the replaced model is unloaded", old.name()));
+    }
+
+    /** Once a served model has loaded, its gauges carry the engine it chose. */
+    private void loaded(ServedModel model) {
+        if (models.get(model.name()) == model) {
+            gauges.follow(model, () -> models.get(model.name()));
+        }
     }
 
     private List<String> names() {
@@ -162,7 +148,8 @@ public class DetectorRegistry implements SmartLifecycle {
     public ServedModel get(String name) {
         ServedModel model = models.get(name);
         if (model == null) {
-            throw new UnknownModelException(name, names());
+            throw new ServiceFailure(FailureKind.UNKNOWN_MODEL, "no model named '" + name + "' is served here; served: "
+                    + String.join(", ", names()));
         }
         return model;
     }
@@ -210,59 +197,6 @@ public class DetectorRegistry implements SmartLifecycle {
         }
         return new ServedModel(name, ModelSettingsRules.engine(settings.engine()), LoadOptions.parseDevice(settings.device()),
                 settings.workers(), settings.queueCapacity(), settings.batchSize(), settings.batchWait());
-    }
-
-    private void load(ServedModel model) {
-        Path path = properties.directory().resolve(model.name());
-        long started = System.nanoTime();
-        Detector detector = null;
-        try {
-            ModelDirectory directory = ModelDirectory.open(path);
-            DetectorMetadata metadata = directory.metadata();
-            model.read(metadata);
-            if (!metadata.name().equals(model.name())) {
-                throw new IllegalStateException(path + " holds " + metadata.name() + ", not " + model.name());
-            }
-            if (model.requestedEngine().isPresent()) {
-                detector = Detector.load(directory, new LoadOptions(model.requestedEngine().get(), model.device(),
-                        properties.maxInputSide(), properties.engineOptions()));
-            } else {
-                EngineChooser.Chosen chosen = engines.choose(directory, model.device(), model.batchSize());
-                detector = chosen.detector();
-                model.chose(chosen.choice());
-                if (models.get(model.name()) == model) {
-                    gauges.follow(model, () -> models.get(model.name())); // tagged with the engine chosen
-                }
-            }
-            model.loaded(metadata, detector);
-            log.info("{}: loaded on {} {} in {} ms, warming up", model.name(), model.engineName(), model.device(),
-                    millisSince(started));
-            detector.warmUp(properties.warmupPasses());
-            Detector loaded = detector;
-            WorkerPool.Batching<DetectionInput> batching = new WorkerPool.Batching<>(model.batchSize(), model.batchWait(),
-                    Detector::canShareBatch);
-            model.ready(new WorkerPool<>(model.name(), model.workers(), model.queueCapacity(),
-                    () -> new PredictorRunner(loaded, loaded.newPredictor()), batching));
-            log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
-                    model.queueCapacity(), metadata.weights().isRandom() ? " — " + metadata.weights().describe() : "");
-        } catch (Exception | LinkageError e) {
-            String reason;
-            if (e instanceof CancellationException) {
-                reason = "loading stopped: the service is stopping";
-                log.info("{}: {}", model.name(), reason);
-            } else {
-                reason = e.getMessage() != null ? e.getMessage() : e.toString();
-                log.error("{}: FAILED: {}", model.name(), reason, e);
-            }
-            model.fail(reason);
-            if (detector != null) {
-                detector.close();
-            }
-        }
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     /** Whether every required model is READY (and there is at least one). */

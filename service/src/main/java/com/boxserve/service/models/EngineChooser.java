@@ -11,17 +11,13 @@ import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
 import com.boxserve.zoo.ParityReport;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
@@ -33,23 +29,21 @@ import org.springframework.stereotype.Component;
  * reference image (a warm-up forward, then {@link #PASSES}, the median counts) and the faster
  * serves, unless their answers differ beyond the parity rules, in which case PyTorch does. The
  * choice is kept in a small JSON file, keyed by what decides the figures (the CPU model, its cores,
- * both engines' versions, the device, the engine options and the digests of both model files),
- * so a restart reuses it; anything else changing measures again.
+ * both engines' versions, the device, the engine options and the digests of both model files)
+ * in the {@link EngineChoiceStore}, so a restart reuses it; anything else changing measures again.
  */
 @Component
 class EngineChooser {
 
     static final int PASSES = 3;
     private static final Logger log = LoggerFactory.getLogger(EngineChooser.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelsProperties properties;
-    private final Path store;
+    private final EngineChoiceStore store;
 
-    EngineChooser(ModelsProperties properties) {
+    EngineChooser(ModelsProperties properties, EngineChoiceStore store) {
         this.properties = properties;
-        this.store = properties.engineChoices() != null ? properties.engineChoices()
-                : Path.of(System.getProperty("user.home"), ".cache", "boxserve", "engine-choices.json");
+        this.store = store;
     }
 
     /** The model loaded on the engine it serves on, and how that engine was chosen. */
@@ -68,7 +62,7 @@ class EngineChooser {
             return pytorch(directory, device, "the export has no ONNX file");
         }
         String key = key(directory, device);
-        EngineChoice known = load().get(key);
+        EngineChoice known = store.find(key).orElse(null);
         if (known != null) {
             log.info("{}: engine {} chosen on this machine before ({})", name, known.engine(), known.reason());
             return new Chosen(Detector.load(directory, options(known.toEngine(), device)), known.reused());
@@ -93,7 +87,7 @@ class EngineChooser {
         NativeMemory.trim();
         log.info("{}: engine {} in {} ms of measuring: {}", name, choice.engine(),
                 (System.nanoTime() - started) / 1_000_000, choice.reason());
-        remember(key, choice);
+        store.remember(key, choice);
         return new Chosen((onPyTorch ? pytorch : onnx).detector(), choice);
     }
 
@@ -147,36 +141,6 @@ class EngineChooser {
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
         } catch (IOException e) {
             return System.getProperty("os.arch");
-        }
-    }
-
-    private synchronized Map<String, EngineChoice> load() {
-        Map<String, EngineChoice> choices = new TreeMap<>();
-        if (!Files.isRegularFile(store)) {
-            return choices;
-        }
-        try {
-            JSON.readTree(store.toFile()).fields().forEachRemaining(e ->
-                    choices.put(e.getKey(), JSON.convertValue(e.getValue(), EngineChoice.class)));
-        } catch (IOException | IllegalArgumentException e) {
-            log.warn("cannot read the engine choices in {} ({}); measuring again", store, e.getMessage());
-        }
-        return choices;
-    }
-
-    /** Written whole to a temporary file and moved into place: a crash never leaves half a file. */
-    private synchronized void remember(String key, EngineChoice choice) {
-        Map<String, EngineChoice> choices = load();
-        choices.put(key, choice);
-        try {
-            Files.createDirectories(store.toAbsolutePath().getParent());
-            ObjectNode all = JSON.createObjectNode();
-            choices.forEach((k, v) -> all.set(k, JSON.valueToTree(v)));
-            Path partial = store.resolveSibling(store.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), all);
-            Files.move(partial, store, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            log.warn("cannot keep the engine choice in {} ({}): the next start measures again", store, e.getMessage());
         }
     }
 }

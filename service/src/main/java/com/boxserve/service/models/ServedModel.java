@@ -1,6 +1,8 @@
 package com.boxserve.service.models;
 
 import ai.djl.Device;
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
@@ -26,6 +28,9 @@ public final class ServedModel {
     private final int queueCapacity;
     private final int batchSize;
     private final Duration batchWait;
+    /** A model loading or warming up has no queue to measure: a poll interval short beside a load's tens of seconds. */
+    private static final Duration LOADING_RETRY = Duration.ofSeconds(5);
+
     private volatile ModelStatus status = ModelStatus.LOADING;
     private volatile String failure;
     private volatile DetectorMetadata metadata;
@@ -128,13 +133,17 @@ public final class ServedModel {
     }
 
     /**
-     * A place in a READY model's pool; otherwise a {@link ModelNotReadyException} saying why, or
-     * the pool's refusal when every place is taken.
+     * A place in a READY model's pool; otherwise a refusal saying why (a FAILED model will not
+     * become ready by waiting, so its refusal names no retry time), or the pool's refusal when every
+     * place is taken.
      */
     public WorkerPool<DetectionInput, DetectionResult>.Admission admit() {
         WorkerPool<DetectionInput, DetectionResult> current = pool;
-        if (status != ModelStatus.READY || current == null) {
-            throw new ModelNotReadyException(this);
+        ModelStatus now = status;
+        if (now != ModelStatus.READY || current == null) {
+            String why = failure().map(reason -> ": " + reason).orElse("");
+            throw ServiceFailure.retryable(FailureKind.MODEL_NOT_READY, name + " is " + now + why,
+                    now == ModelStatus.FAILED ? null : LOADING_RETRY);
         }
         return current.admit();
     }

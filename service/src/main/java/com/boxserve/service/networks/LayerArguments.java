@@ -1,6 +1,6 @@
 package com.boxserve.service.networks;
 
-import com.boxserve.service.training.InvalidTrainingRequestException;
+import com.boxserve.service.failure.ServiceFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +45,8 @@ final class LayerArguments {
         return flag("trainable", true);
     }
 
-    InvalidTrainingRequestException invalid(String message) {
-        return new InvalidTrainingRequestException("layer " + index + " (" + kind.id() + "): " + message);
+    ServiceFailure invalid(String message) {
+        return ServiceFailure.invalid("layer " + index + " (" + kind.id() + "): " + message);
     }
 
     int positive(String name) {

@@ -1,6 +1,6 @@
 package com.boxserve.service.networks;
 
-import com.boxserve.service.training.InvalidTrainingRequestException;
+import com.boxserve.service.failure.ServiceFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -136,7 +136,7 @@ enum LayerKind {
                 return kind;
             }
         }
-        throw new InvalidTrainingRequestException("layer " + index + ": unknown kind "
+        throw ServiceFailure.invalid("layer " + index + ": unknown kind "
                 + (name == null ? "(none given)" : "'" + name + "'") + "; the kinds are "
                 + Arrays.stream(values()).map(LayerKind::id).toList());
     }

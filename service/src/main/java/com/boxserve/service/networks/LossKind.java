@@ -1,8 +1,8 @@
 package com.boxserve.service.networks;
 
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import com.boxserve.service.training.InvalidTrainingRequestException;
 import java.util.Arrays;
 
 /** The losses, each computed as its PyTorch namesake computes it with reduction 'mean'. */
@@ -40,7 +40,7 @@ enum LossKind {
                 return kind;
             }
         }
-        throw new InvalidTrainingRequestException("loss must be one of "
+        throw ServiceFailure.invalid("loss must be one of "
                 + Arrays.stream(values()).map(LossKind::id).toList() + ", not " + name);
     }
 
@@ -48,7 +48,7 @@ enum LossKind {
     Shape targetShape(Shape output) {
         if (this == CROSS_ENTROPY) {
             if (output.dimension() != 1 || output.get(0) < 2) {
-                throw new InvalidTrainingRequestException("crossEntropy needs one score per class, an output of [classes]"
+                throw ServiceFailure.invalid("crossEntropy needs one score per class, an output of [classes]"
                         + " with at least 2; the network gives " + output);
             }
             return new Shape();

@@ -1,7 +1,7 @@
 package com.boxserve.service.networks;
 
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.types.Shape;
-import com.boxserve.service.training.InvalidTrainingRequestException;
 import com.boxserve.service.training.TrainingProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +20,17 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
 
     static NetworkPlan of(Shape inputShape, List<Map<String, Object>> layers, TrainingProperties limits) {
         if (layers == null || layers.isEmpty()) {
-            throw new InvalidTrainingRequestException("layers is empty: give at least one layer");
+            throw ServiceFailure.invalid("layers is empty: give at least one layer");
         }
         if (layers.size() > limits.maxLayers()) {
-            throw new InvalidTrainingRequestException(layers.size() + " layers; the limit is " + limits.maxLayers());
+            throw ServiceFailure.invalid(layers.size() + " layers; the limit is " + limits.maxLayers());
         }
         List<Step> steps = new ArrayList<>();
         Shape shape = inputShape;
         for (int i = 0; i < layers.size(); i++) {
             Map<String, Object> values = layers.get(i);
             if (values == null) {
-                throw new InvalidTrainingRequestException("layer " + i + " is null");
+                throw ServiceFailure.invalid("layer " + i + " is null");
             }
             Layer layer = LayerKind.named(i, values.get("kind")).build(i, values);
             capSequences(layer, shape, limits);
@@ -115,7 +115,7 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
         }
         String bad = embedding.badToken(values);
         if (bad != null) {
-            throw new InvalidTrainingRequestException(name + ": " + bad + " for layer 0 (embedding)");
+            throw ServiceFailure.invalid(name + ": " + bad + " for layer 0 (embedding)");
         }
         boolean masked = steps.stream().anyMatch(s -> s.layer() instanceof TransformerEncoderLayer t && t.paddingMask());
         int length = Math.toIntExact(inputShape.get(0));
@@ -125,7 +125,7 @@ record NetworkPlan(Shape inputShape, List<Step> steps) {
                 allPadding = values[sample * length + t] == embedding.paddingIdx();
             }
             if (allPadding) {
-                throw new InvalidTrainingRequestException(name + "[" + sample + "] is all padding: with paddingMask, a "
+                throw ServiceFailure.invalid(name + "[" + sample + "] is all padding: with paddingMask, a "
                         + "Transformer's attention would have nothing to attend to");
             }
         }

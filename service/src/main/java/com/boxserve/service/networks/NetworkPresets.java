@@ -1,6 +1,6 @@
 package com.boxserve.service.networks;
 
-import com.boxserve.service.training.InvalidTrainingRequestException;
+import com.boxserve.service.failure.ServiceFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -65,7 +65,7 @@ enum NetworkPresets {
 
     static NetworkPresets named(String name) {
         return Arrays.stream(values()).filter(p -> p.id.equals(name)).findFirst()
-                .orElseThrow(() -> new InvalidTrainingRequestException("no preset named '" + name + "'; the presets are "
+                .orElseThrow(() -> ServiceFailure.invalid("no preset named '" + name + "'; the presets are "
                         + Arrays.stream(values()).map(p -> p.id).toList()));
     }
 

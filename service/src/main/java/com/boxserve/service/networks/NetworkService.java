@@ -1,7 +1,7 @@
 package com.boxserve.service.networks;
 
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.types.Shape;
-import com.boxserve.service.training.InvalidTrainingRequestException;
 import com.boxserve.service.training.TrainingProperties;
 import com.boxserve.service.training.TrainingService;
 import java.math.BigDecimal;
@@ -46,7 +46,7 @@ public class NetworkService {
     /** The request over its preset, if it names one. */
     private static NetworkRequest resolve(NetworkRequest request) {
         if (request == null) {
-            throw new InvalidTrainingRequestException("the body is empty: give a network, or a preset");
+            throw ServiceFailure.invalid("the body is empty: give a network, or a preset");
         }
         return request.preset() == null ? request : request.over(NetworkPresets.named(request.preset()).request());
     }
@@ -55,7 +55,7 @@ public class NetworkService {
         Shape inputShape = inputShape(request);
         NetworkPlan plan = NetworkPlan.of(inputShape, request.layers(), limits);
         if (plan.parameterCount() > limits.maxParameters()) {
-            throw new InvalidTrainingRequestException("the network has " + plan.parameterCount() + " parameters; the limit is "
+            throw ServiceFailure.invalid("the network has " + plan.parameterCount() + " parameters; the limit is "
                     + limits.maxParameters());
         }
         return plan;
@@ -63,22 +63,22 @@ public class NetworkService {
 
     private NetworkJob prepare(String preset, NetworkRequest request, NetworkPlan plan) {
         if (plan.trainableCount() == 0) {
-            throw new InvalidTrainingRequestException("the network has no trainable parameter: nothing to train (a dry run "
+            throw ServiceFailure.invalid("the network has no trainable parameter: nothing to train (a dry run "
                     + "shows its table)");
         }
         LossKind loss = LossKind.named(request.loss() == null ? "mse" : request.loss());
         OptimizerSettings optimizer = OptimizerSettings.of(request.optimizer());
         NetworkRequest.Data data = request.data();
         if (data == null || data.inputs() == null || data.inputs().isEmpty()) {
-            throw new InvalidTrainingRequestException("data.inputs is empty: give samples to train on, or a preset");
+            throw ServiceFailure.invalid("data.inputs is empty: give samples to train on, or a preset");
         }
         int samples = data.inputs().size();
         if (samples > limits.maxSamples()) {
-            throw new InvalidTrainingRequestException(samples + " samples; the limit is " + limits.maxSamples());
+            throw ServiceFailure.invalid(samples + " samples; the limit is " + limits.maxSamples());
         }
         long values = samples * plan.inputShape().size();
         if (values > limits.maxValues()) {
-            throw new InvalidTrainingRequestException(samples + " samples of " + plan.inputShape() + " are " + values
+            throw ServiceFailure.invalid(samples + " samples of " + plan.inputShape() + " are " + values
                     + " values; the limit is " + limits.maxValues());
         }
         int held = held(data.validationSplit(), samples);
@@ -89,14 +89,14 @@ public class NetworkService {
         plan.requireStatistics(remainder == 0 ? batchSize : remainder);
         long activations = plan.activationsPerSample() * Math.max(batchSize, held);
         if (activations > limits.maxActivations()) {
-            throw new InvalidTrainingRequestException("a batch of " + Math.max(batchSize, held) + " holds " + activations
+            throw ServiceFailure.invalid("a batch of " + Math.max(batchSize, held) + " holds " + activations
                     + " values across the layers' outputs; the limit is " + limits.maxActivations()
                     + ": use a smaller batchSize or a smaller network");
         }
         // sizes first: parsing the data allocates what the sizes promise
         long targetValues = samples * loss.targetShape(plan.outputShape()).size();
         if (targetValues > limits.maxValues()) {
-            throw new InvalidTrainingRequestException(samples + " targets of " + loss.targetShape(plan.outputShape())
+            throw ServiceFailure.invalid(samples + " targets of " + loss.targetShape(plan.outputShape())
                     + " are " + targetValues + " values; the limit is " + limits.maxValues());
         }
         float[] inputs = Tensors.flatten(data.inputs(), plan.inputShape(), "data.inputs");
@@ -105,22 +105,22 @@ public class NetworkService {
         boolean trace = Boolean.TRUE.equals(request.trace());
         long steps = (long) epochs * ((trainingSamples + batchSize - 1) / batchSize);
         if (trace && request.shuffle() != Boolean.FALSE && (long) epochs * trainingSamples > limits.maxValues()) {
-            throw new InvalidTrainingRequestException("a shuffled trace answers every epoch's order of the samples: at most "
+            throw ServiceFailure.invalid("a shuffled trace answers every epoch's order of the samples: at most "
                     + limits.maxValues() + " indices, and this run has " + (long) epochs * trainingSamples
                     + "; trace with \"shuffle\": false");
         }
         if (trace && steps > limits.maxTraceSteps()) {
-            throw new InvalidTrainingRequestException("a trace answers every step's loss: at most " + limits.maxTraceSteps()
+            throw ServiceFailure.invalid("a trace answers every step's loss: at most " + limits.maxTraceSteps()
                     + " steps, and this run has " + steps);
         }
         List<Object> predict = request.predict();
         if (predict != null && (predict.size() > limits.maxSamples()
                 || predict.size() * plan.inputShape().size() > limits.maxValues())) {
-            throw new InvalidTrainingRequestException(predict.size() + " inputs to predict; the limits are "
+            throw ServiceFailure.invalid(predict.size() + " inputs to predict; the limits are "
                     + limits.maxSamples() + " inputs and " + limits.maxValues() + " values");
         }
         if (predict != null && plan.activationsPerSample() * predict.size() > limits.maxActivations()) {
-            throw new InvalidTrainingRequestException(predict.size() + " inputs to predict hold "
+            throw ServiceFailure.invalid(predict.size() + " inputs to predict hold "
                     + plan.activationsPerSample() * predict.size() + " values across the layers' outputs; the limit is "
                     + limits.maxActivations());
         }
@@ -138,13 +138,13 @@ public class NetworkService {
     private Shape inputShape(NetworkRequest request) {
         Shape shape = givenInputShape(request);
         if (shape.dimension() > 4) {
-            throw new InvalidTrainingRequestException("inputShape " + shape + " has " + shape.dimension()
+            throw ServiceFailure.invalid("inputShape " + shape + " has " + shape.dimension()
                     + " dimensions; a sample has at most 4 (conv2d takes [channels, height, width])");
         }
         // in double: four sizes of a million overflow a long
         double values = Arrays.stream(shape.getShape()).asDoubleStream().reduce(1, (a, b) -> a * b);
         if (values > limits.maxValues()) {
-            throw new InvalidTrainingRequestException("one sample of " + shape + " has " + (long) values + " values; the"
+            throw ServiceFailure.invalid("one sample of " + shape + " has " + (long) values + " values; the"
                     + " limit is " + limits.maxValues());
         }
         return shape;
@@ -153,13 +153,13 @@ public class NetworkService {
     private static Shape givenInputShape(NetworkRequest request) {
         if (request.inputShape() == null) {
             if (request.data() == null || request.data().inputs() == null || request.data().inputs().isEmpty()) {
-                throw new InvalidTrainingRequestException("inputShape is required when there are no data.inputs to read it from");
+                throw ServiceFailure.invalid("inputShape is required when there are no data.inputs to read it from");
             }
             return Tensors.shapeOf(request.data().inputs().get(0));
         }
         if (request.inputShape().isEmpty()
                 || request.inputShape().stream().anyMatch(s -> s == null || s < 1 || s > 1_000_000)) {
-            throw new InvalidTrainingRequestException("inputShape must be sizes from 1 to 1000000, not "
+            throw ServiceFailure.invalid("inputShape must be sizes from 1 to 1000000, not "
                     + request.inputShape());
         }
         return new Shape(request.inputShape().stream().mapToLong(Integer::longValue).toArray());
@@ -167,7 +167,7 @@ public class NetworkService {
 
     private static float[] targets(List<Object> targets, int samples, LossKind loss, NetworkPlan plan) {
         if (targets == null || targets.size() != samples) {
-            throw new InvalidTrainingRequestException("data.targets needs one target per sample: " + samples
+            throw ServiceFailure.invalid("data.targets needs one target per sample: " + samples
                     + " inputs, " + (targets == null ? 0 : targets.size()) + " targets");
         }
         float[] values = Tensors.flatten(targets, loss.targetShape(plan.outputShape()), "data.targets");
@@ -175,11 +175,11 @@ public class NetworkService {
             float value = values[i];
             if (loss == LossKind.CROSS_ENTROPY && (value != Math.rint(value) || value < 0
                     || value >= plan.outputShape().get(0))) {
-                throw new InvalidTrainingRequestException("data.targets[" + i + "] must be a class index from 0 to "
+                throw ServiceFailure.invalid("data.targets[" + i + "] must be a class index from 0 to "
                         + (plan.outputShape().get(0) - 1) + ", not " + value);
             }
             if (loss == LossKind.BCE && (value < 0 || value > 1)) {
-                throw new InvalidTrainingRequestException("data.targets of bce must be from 0 to 1; value " + i + " is "
+                throw ServiceFailure.invalid("data.targets of bce must be from 0 to 1; value " + i + " is "
                         + value);
             }
         }
@@ -192,13 +192,13 @@ public class NetworkService {
             return 0;
         }
         if (!(split > 0 && split < 1)) {
-            throw new InvalidTrainingRequestException("data.validationSplit must be from 0 to below 1, not " + split);
+            throw ServiceFailure.invalid("data.validationSplit must be from 0 to below 1, not " + split);
         }
         // in decimal: 0.07 × 100 is 7.000000000000001 in binary, whose ceiling would hold out 8
         int held = BigDecimal.valueOf(split).multiply(BigDecimal.valueOf(samples)).setScale(0, RoundingMode.CEILING)
                 .intValueExact();
         if (held >= samples) {
-            throw new InvalidTrainingRequestException("data.validationSplit " + split + " of " + samples
+            throw ServiceFailure.invalid("data.validationSplit " + split + " of " + samples
                     + " samples leaves none to train on");
         }
         return held;
@@ -207,7 +207,7 @@ public class NetworkService {
     private static int between(String name, Integer value, int fallback, int low, int high) {
         int resolved = value == null ? fallback : value;
         if (resolved < low || resolved > high) {
-            throw new InvalidTrainingRequestException(name + " must be from " + low + " to " + high + ", not " + resolved);
+            throw ServiceFailure.invalid(name + " must be from " + low + " to " + high + ", not " + resolved);
         }
         return resolved;
     }

@@ -1,11 +1,12 @@
 package com.boxserve.service.networks;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.boxserve.service.training.Engines;
-import com.boxserve.service.training.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,10 @@ final class NetworkTrainer {
                             return new float[] {loss.getFloat(), job.loss().correct(output, batch.targets())};
                         });
                         if (!Float.isFinite(outcome[0])) {
-                            throw new TrainingDivergedException(epoch, step + 1, job.optimizer().learningRate());
+                            throw new ServiceFailure(FailureKind.TRAINING_DIVERGED, "the loss became non-finite at "
+                                    + "epoch " + epoch + " (optimizer step " + (step + 1) + "): most often the learning "
+                                    + "rate " + job.optimizer().learningRate() + " is too high for this network and data; "
+                                    + "try a smaller one");
                         }
                         optimizer.step(network.trainable(), ++step);
                         lossSum += (double) outcome[0] * (end - start);

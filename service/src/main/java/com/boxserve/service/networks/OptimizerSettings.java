@@ -1,6 +1,6 @@
 package com.boxserve.service.networks;
 
-import com.boxserve.service.training.InvalidTrainingRequestException;
+import com.boxserve.service.failure.ServiceFailure;
 import java.util.List;
 
 /** An optimizer as it runs: the request's choice with PyTorch's defaults filled in and every value checked. */
@@ -12,24 +12,24 @@ public record OptimizerSettings(String kind, double learningRate, double momentu
                 ? new NetworkRequest.Optimizer("sgd", null, null, null, null, null) : request;
         String kind = given.kind() == null ? "sgd" : given.kind();
         if (!kind.equals("sgd") && !kind.equals("adam")) {
-            throw new InvalidTrainingRequestException("optimizer.kind must be sgd or adam, not " + kind);
+            throw ServiceFailure.invalid("optimizer.kind must be sgd or adam, not " + kind);
         }
         boolean adam = kind.equals("adam");
         double learningRate = checked("learningRate", given.learningRate(), adam ? 0.001 : 0.01, 0, 10, false);
         double weightDecay = checked("weightDecay", given.weightDecay(), 0, 0, 1, true);
         if (adam) {
             if (given.momentum() != null) {
-                throw new InvalidTrainingRequestException("optimizer.momentum is SGD's; Adam takes betas");
+                throw ServiceFailure.invalid("optimizer.momentum is SGD's; Adam takes betas");
             }
             List<Double> betas = given.betas() == null ? List.of(0.9, 0.999) : given.betas();
             if (betas.size() != 2 || betas.stream().anyMatch(b -> b == null || !(b >= 0 && b < 1))) {
-                throw new InvalidTrainingRequestException("optimizer.betas must be two numbers in [0, 1), not " + betas);
+                throw ServiceFailure.invalid("optimizer.betas must be two numbers in [0, 1), not " + betas);
             }
             return new OptimizerSettings(kind, learningRate, 0, weightDecay, List.copyOf(betas),
                     checked("eps", given.eps(), 1e-8, 0, 1, false));
         }
         if (given.betas() != null || given.eps() != null) {
-            throw new InvalidTrainingRequestException("optimizer.betas and eps are Adam's; SGD takes momentum");
+            throw ServiceFailure.invalid("optimizer.betas and eps are Adam's; SGD takes momentum");
         }
         return new OptimizerSettings(kind, learningRate, checked("momentum", given.momentum(), 0, 0, 1, true),
                 weightDecay, null, 0);
@@ -41,7 +41,7 @@ public record OptimizerSettings(String kind, double learningRate, double momentu
         }
         boolean above = lowIncluded ? value >= low : value > low;
         if (!above || !(value < high) || !Double.isFinite(value)) {
-            throw new InvalidTrainingRequestException("optimizer." + name + " must be " + (lowIncluded ? "at least " : "above ")
+            throw ServiceFailure.invalid("optimizer." + name + " must be " + (lowIncluded ? "at least " : "above ")
                     + low + " and below " + high + ", not " + value);
         }
         return value;

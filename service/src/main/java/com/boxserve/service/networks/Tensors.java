@@ -1,7 +1,7 @@
 package com.boxserve.service.networks;
 
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.types.Shape;
-import com.boxserve.service.training.InvalidTrainingRequestException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +34,7 @@ final class Tensors {
             } else {
                 int written = fill(sample, shape, 0, values, i * size, where);
                 if (written != size) {
-                    throw new InvalidTrainingRequestException(where + " must have the shape " + shape);
+                    throw ServiceFailure.invalid(where + " must have the shape " + shape);
                 }
             }
         }
@@ -47,7 +47,7 @@ final class Tensors {
             return 1;
         }
         if (!(value instanceof List<?> list) || list.size() != shape.get(depth)) {
-            throw new InvalidTrainingRequestException(where + " must have the shape " + shape + "; dimension " + depth
+            throw ServiceFailure.invalid(where + " must have the shape " + shape + "; dimension " + depth
                     + " has " + (value instanceof List<?> l ? l.size() + " values" : "a number") + " where " + shape.get(depth)
                     + " are needed");
         }
@@ -60,7 +60,7 @@ final class Tensors {
 
     private static float number(Object value, String where) {
         if (!(value instanceof Number number) || !Float.isFinite(number.floatValue())) {
-            throw new InvalidTrainingRequestException(where + " must hold numbers that are finite in float32 (below "
+            throw ServiceFailure.invalid(where + " must hold numbers that are finite in float32 (below "
                     + Float.MAX_VALUE + "); found " + value);
         }
         return number.floatValue();

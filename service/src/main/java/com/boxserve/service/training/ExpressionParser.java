@@ -1,5 +1,6 @@
 package com.boxserve.service.training;
 
+import com.boxserve.service.failure.ServiceFailure;
 import java.util.Set;
 
 /**
@@ -28,10 +29,11 @@ final class ExpressionParser {
 
     static Expression parse(String text, int maxLength) {
         if (text == null || text.isBlank()) {
-            throw new InvalidTrainingRequestException("the expression is empty");
+            throw ServiceFailure.invalid("the expression is empty");
         }
         if (text.length() > maxLength) {
-            throw new InvalidTrainingRequestException("the expression has " + text.length() + " characters; the limit is " + maxLength);
+            throw ServiceFailure.invalid("the expression has " + text.length() + " characters; the limit is "
+                    + maxLength);
         }
         ExpressionParser parser = new ExpressionParser(text);
         Expression expression = parser.sum(0);
@@ -191,7 +193,7 @@ final class ExpressionParser {
         }
     }
 
-    private InvalidTrainingRequestException error(String what) {
-        return new InvalidTrainingRequestException("cannot parse the expression at character " + (position + 1) + ": " + what);
+    private ServiceFailure error(String what) {
+        return ServiceFailure.invalid("cannot parse the expression at character " + (position + 1) + ": " + what);
     }
 }

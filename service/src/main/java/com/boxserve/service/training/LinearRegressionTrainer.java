@@ -1,5 +1,7 @@
 package com.boxserve.service.training;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -63,7 +65,7 @@ final class LinearRegressionTrainer {
                             : manualStep(model, parameters, inputs, targets, weight, bias, learningRate);
                 }
                 if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(epoch, learningRate);
+                    throw diverged(epoch, learningRate);
                 }
                 if ((epoch - 1) % sampleEvery == 0) {
                     curve.add(new LinearRegressionResult.LossPoint(epoch - 1, loss));
@@ -74,7 +76,7 @@ final class LinearRegressionTrainer {
             }
             double finalLoss = mse(model, parameters, inputs, targets);
             if (!Double.isFinite(finalLoss)) {
-                throw new TrainingDivergedException(epochs, learningRate);
+                throw diverged(epochs, learningRate);
             }
             curve.add(new LinearRegressionResult.LossPoint(epochs, finalLoss));
             double durationMs = (System.nanoTime() - started) / 1e6;
@@ -131,5 +133,11 @@ final class LinearRegressionTrainer {
             list.add(v);
         }
         return list;
+    }
+
+    /** A loss that became NaN or infinite: with this plain data, the rate is too high. */
+    private static ServiceFailure diverged(int epoch, double learningRate) {
+        return new ServiceFailure(FailureKind.TRAINING_DIVERGED, "the loss became non-finite at epoch " + epoch
+                + ": the learning rate " + learningRate + " is too high for this data; try a smaller one");
     }
 }

@@ -1,5 +1,6 @@
 package com.boxserve.service.training;
 
+import com.boxserve.service.failure.ServiceFailure;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Arrays;
@@ -83,7 +84,7 @@ public class TrainingController {
     @Operation(summary = "Max or min pooling of a 2-D input (or a batch of them) with a kernel and stride")
     public TrainingService.PoolResult pool(@RequestBody PoolRequest request) {
         if (request == null) {
-            throw new InvalidTrainingRequestException("the body is empty");
+            throw ServiceFailure.invalid("the body is empty");
         }
         return training.pool(request.input(), request.mode(), request.kernel(), request.stride());
     }

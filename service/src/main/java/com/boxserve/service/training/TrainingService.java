@@ -1,10 +1,10 @@
 package com.boxserve.service.training;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.boxserve.service.workload.RunFailedException;
 import com.boxserve.service.workload.WorkerPool;
-import com.boxserve.service.workload.WorkloadException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -68,10 +68,10 @@ public class TrainingService {
     private DerivativeResult runDerivative(String expression, List<Double> points) {
         Expression parsed = ExpressionParser.parse(expression, limits.maxExpressionLength());
         if (points == null || points.isEmpty()) {
-            throw new InvalidTrainingRequestException("give at least one point x");
+            throw ServiceFailure.invalid("give at least one point x");
         }
         if (points.size() > limits.maxSamples()) {
-            throw new InvalidTrainingRequestException(points.size() + " points; the limit is " + limits.maxSamples());
+            throw ServiceFailure.invalid(points.size() + " points; the limit is " + limits.maxSamples());
         }
         double[] x = finite(points, "x");
         return run(() -> {
@@ -101,17 +101,17 @@ public class TrainingService {
     private LinearRegressionResult runLinearRegression(LinearRegressionRequest request) {
         double[][] x = rows(request.x());
         if (request.y() == null || request.y().size() != x.length) {
-            throw new InvalidTrainingRequestException("x has " + x.length + " samples but y has "
+            throw ServiceFailure.invalid("x has " + x.length + " samples but y has "
                     + (request.y() == null ? 0 : request.y().size()));
         }
         double[] y = finite(request.y(), "y");
         double learningRate = request.learningRate() == null ? 0.01 : request.learningRate();
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new InvalidTrainingRequestException("learningRate must be a positive number, not " + request.learningRate());
+            throw ServiceFailure.invalid("learningRate must be a positive number, not " + request.learningRate());
         }
         int epochs = request.epochs() == null ? 1000 : request.epochs();
         if (epochs < 1 || epochs > limits.maxEpochs()) {
-            throw new InvalidTrainingRequestException("epochs must be between 1 and " + limits.maxEpochs() + ", not " + epochs);
+            throw ServiceFailure.invalid("epochs must be between 1 and " + limits.maxEpochs() + ", not " + epochs);
         }
         LinearRegressionTrainer.Method method = method(request.method());
         int features = x[0].length;
@@ -119,7 +119,7 @@ public class TrainingService {
         double bias;
         if (request.weights() != null) {
             if (request.weights().size() != features) {
-                throw new InvalidTrainingRequestException(features + " features need " + features + " starting weights, not "
+                throw ServiceFailure.invalid(features + " features need " + features + " starting weights, not "
                         + request.weights().size());
             }
             weights = finite(request.weights(), "weights");
@@ -149,14 +149,14 @@ public class TrainingService {
         Pooling.Mode pooling = switch (mode == null ? "max" : mode.toLowerCase()) {
             case "max" -> Pooling.Mode.MAX;
             case "min" -> Pooling.Mode.MIN;
-            default -> throw new InvalidTrainingRequestException("mode must be max or min, not " + mode);
+            default -> throw ServiceFailure.invalid("mode must be max or min, not " + mode);
         };
         int[] k = pair(kernel, "kernel", null);
         int[] s = pair(stride, "stride", k);
         int rows = batch[0].length;
         int columns = batch[0][0].length;
         if (k[0] > rows || k[1] > columns) {
-            throw new InvalidTrainingRequestException("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
+            throw ServiceFailure.invalid("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
                     + " input");
         }
         double[][][] output = run(() -> Pooling.pool(batch, pooling, k[0], k[1], s[0], s[1]));
@@ -175,13 +175,13 @@ public class TrainingService {
     /** Counts and times one request by outcome, whether it was refused, ran, or failed. */
     private <T> T counted(String kind, Supplier<T> request) {
         long started = System.nanoTime();
-        String outcome = "error";
+        String outcome = FailureKind.ERROR;
         try {
             T result = request.get();
             outcome = "success";
             return result;
         } catch (RuntimeException e) {
-            outcome = outcome(e);
+            outcome = FailureKind.outcomeOf(e);
             throw e;
         } finally {
             Counter.builder("boxserve.training.requests").description("training API requests by outcome")
@@ -192,63 +192,45 @@ public class TrainingService {
         }
     }
 
-    private static String outcome(RuntimeException e) {
-        if (e instanceof WorkloadException failure) {
-            return failure.failure().label();
-        }
-        if (e instanceof TrainingDivergedException) {
-            return "diverged";
-        }
-        return e instanceof InvalidTrainingRequestException ? "rejected" : "error";
-    }
-
     @SuppressWarnings("unchecked")
     private <T> T run(Supplier<T> job) {
-        try {
-            return (T) pool.call((Supplier<Object>) (Supplier<?>) job, Instant.now().plus(TIMEOUT)).output();
-        } catch (RunFailedException e) {
-            // divergence is the trainer's verdict on the request's data, not a failure of the pool
-            if (e.getCause() instanceof TrainingDivergedException diverged) {
-                throw diverged;
-            }
-            throw e;
-        }
+        return (T) pool.call((Supplier<Object>) (Supplier<?>) job, Instant.now().plus(TIMEOUT)).output();
     }
 
     private static LinearRegressionTrainer.Method method(String method) {
         return switch (method == null ? "autograd" : method.toLowerCase()) {
             case "autograd" -> LinearRegressionTrainer.Method.AUTOGRAD;
             case "manual" -> LinearRegressionTrainer.Method.MANUAL;
-            default -> throw new InvalidTrainingRequestException("method must be autograd or manual, not " + method);
+            default -> throw ServiceFailure.invalid("method must be autograd or manual, not " + method);
         };
     }
 
     /** x as rows: a list of numbers is one feature; a list of lists is one row per sample. */
     private double[][] rows(List<Object> x) {
         if (x == null || x.isEmpty()) {
-            throw new InvalidTrainingRequestException("x is empty");
+            throw ServiceFailure.invalid("x is empty");
         }
         if (x.size() > limits.maxSamples()) {
-            throw new InvalidTrainingRequestException(x.size() + " samples; the limit is " + limits.maxSamples());
+            throw ServiceFailure.invalid(x.size() + " samples; the limit is " + limits.maxSamples());
         }
         double[][] rows = new double[x.size()][];
         for (int i = 0; i < x.size(); i++) {
             Object row = x.get(i);
             rows[i] = row instanceof List<?> list ? finite(list, "x[" + i + "]") : finite(List.of(row), "x");
             if (rows[i].length == 0 || rows[i].length != rows[0].length) {
-                throw new InvalidTrainingRequestException("every row of x needs the same number of features (row " + i + " has "
+                throw ServiceFailure.invalid("every row of x needs the same number of features (row " + i + " has "
                         + rows[i].length + ", row 0 has " + rows[0].length + ")");
             }
         }
         if (rows[0].length > limits.maxFeatures()) {
-            throw new InvalidTrainingRequestException(rows[0].length + " features; the limit is " + limits.maxFeatures());
+            throw ServiceFailure.invalid(rows[0].length + " features; the limit is " + limits.maxFeatures());
         }
         return rows;
     }
 
     private double[][][] batch(List<Object> input) {
         if (input == null || input.isEmpty()) {
-            throw new InvalidTrainingRequestException("input is empty");
+            throw ServiceFailure.invalid("input is empty");
         }
         boolean batched = input.get(0) instanceof List<?> first && !first.isEmpty() && first.get(0) instanceof List<?>;
         List<?> matrices = batched ? input : List.of(input);
@@ -256,22 +238,22 @@ public class TrainingService {
         long values = 0;
         for (int m = 0; m < matrices.size(); m++) {
             if (!(matrices.get(m) instanceof List<?> matrix) || matrix.isEmpty()) {
-                throw new InvalidTrainingRequestException("input must be a 2-D array of numbers, or a list of them");
+                throw ServiceFailure.invalid("input must be a 2-D array of numbers, or a list of them");
             }
             batch[m] = new double[matrix.size()][];
             for (int r = 0; r < matrix.size(); r++) {
                 if (!(matrix.get(r) instanceof List<?> row)) {
-                    throw new InvalidTrainingRequestException("input must be a 2-D array of numbers, or a list of them");
+                    throw ServiceFailure.invalid("input must be a 2-D array of numbers, or a list of them");
                 }
                 batch[m][r] = finite(row, "input");
                 values += batch[m][r].length;
                 if (batch[m][r].length == 0 || batch[m][r].length != batch[0][0].length || matrix.size() != batch[0].length) {
-                    throw new InvalidTrainingRequestException("every input must be a rectangle of the same size");
+                    throw ServiceFailure.invalid("every input must be a rectangle of the same size");
                 }
             }
         }
         if (values > limits.maxSamples()) {
-            throw new InvalidTrainingRequestException(values + " values; the limit is " + limits.maxSamples());
+            throw ServiceFailure.invalid(values + " values; the limit is " + limits.maxSamples());
         }
         return batch;
     }
@@ -279,13 +261,13 @@ public class TrainingService {
     private static int[] pair(List<Integer> value, String name, int[] fallback) {
         if (value == null || value.isEmpty()) {
             if (fallback == null) {
-                throw new InvalidTrainingRequestException(name + " is required");
+                throw ServiceFailure.invalid(name + " is required");
             }
             return fallback;
         }
         int[] pair = value.size() == 1 ? new int[] {value.get(0), value.get(0)} : new int[] {value.get(0), value.get(1)};
         if (value.size() > 2 || pair[0] < 1 || pair[1] < 1) {
-            throw new InvalidTrainingRequestException(name + " must be one or two positive integers, not " + value);
+            throw ServiceFailure.invalid(name + " must be one or two positive integers, not " + value);
         }
         return pair;
     }
@@ -294,7 +276,7 @@ public class TrainingService {
         double[] result = new double[values.size()];
         for (int i = 0; i < result.length; i++) {
             if (!(values.get(i) instanceof Number number) || !Double.isFinite(number.doubleValue())) {
-                throw new InvalidTrainingRequestException(name + " must hold finite numbers; found " + values.get(i));
+                throw ServiceFailure.invalid(name + " must hold finite numbers; found " + values.get(i));
             }
             result[i] = number.doubleValue();
         }

@@ -1,5 +1,7 @@
 package com.boxserve.service.web;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.Sha256;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -46,9 +48,10 @@ public class AccessTokenFilter extends OncePerRequestFilter {
                 checkApi(presented);
             } else if (path.equals("/actuator/prometheus") && SecurityProperties.present(security.metricsToken())
                     && !matches(presented, security.metricsToken())) {
-                throw new AccessDeniedException("the metrics need Authorization: Bearer <metrics token>", false);
+                throw new ServiceFailure(FailureKind.UNAUTHORIZED,
+                        "the metrics need Authorization: Bearer <metrics token>");
             }
-        } catch (AccessDeniedException denied) {
+        } catch (ServiceFailure denied) {
             errors.resolveException(request, response, null, denied);
             return;
         }
@@ -58,8 +61,8 @@ public class AccessTokenFilter extends OncePerRequestFilter {
     /** Any valid token opens the API here; management endpoints ask for more in {@link ManagementAccessInterceptor}. */
     private void checkApi(String presented) {
         if (security.enabled() && !matches(presented, security.adminToken()) && !matches(presented, security.token())) {
-            throw new AccessDeniedException(presented == null ? "this API needs Authorization: Bearer <token>"
-                    : "the token is not valid", false);
+            throw new ServiceFailure(FailureKind.UNAUTHORIZED, presented == null
+                    ? "this API needs Authorization: Bearer <token>" : "the token is not valid");
         }
     }
 

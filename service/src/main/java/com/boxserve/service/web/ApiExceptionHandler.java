@@ -1,15 +1,7 @@
 package com.boxserve.service.web;
 
-import com.boxserve.service.detection.ImageTooLargeException;
-import com.boxserve.service.detection.InvalidDetectionRequestException;
-import com.boxserve.service.detection.UnsupportedImageException;
-import com.boxserve.service.models.InvalidModelSettingsException;
-import com.boxserve.service.models.ModelNotReadyException;
-import com.boxserve.service.models.UnknownModelException;
-import com.boxserve.service.training.InvalidTrainingRequestException;
-import com.boxserve.service.training.TrainingDivergedException;
-import com.boxserve.service.workload.WorkloadException;
-import com.boxserve.zoo.ImageShapeException;
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Locale;
@@ -40,81 +32,31 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-    /** A model loading or warming up has no queue to measure: a poll interval short beside a load's tens of seconds. */
-    private static final String LOADING_RETRY_SECONDS = "5";
 
-    @ExceptionHandler(UnknownModelException.class)
-    ResponseEntity<Object> unknownModel(UnknownModelException e) {
-        return problem(HttpStatus.NOT_FOUND, "unknown-model", "Unknown model", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(AccessDeniedException.class)
-    ResponseEntity<Object> denied(AccessDeniedException e) {
-        if (e.authenticated()) {
-            return problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage(), null);
+    /**
+     * Every refusal and failure of the service's own: the kind names the status, problem type and
+     * title; the failure carries the detail, the retry time where waiting helps, and any fields
+     * the answer has beside the detail.
+     */
+    @ExceptionHandler(ServiceFailure.class)
+    ResponseEntity<Object> failure(ServiceFailure failure) {
+        FailureKind kind = failure.kind();
+        ResponseEntity<Object> answer = problem(HttpStatus.valueOf(kind.status()), kind.type(), kind.title(),
+                failure.detail(), failure.retryAfter().map(after -> Long.toString(after.toSeconds())).orElse(null));
+        ProblemDetail body = (ProblemDetail) answer.getBody();
+        failure.properties().forEach(body::setProperty);
+        if (kind == FailureKind.UNAUTHORIZED) {
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").body(body);
         }
-        ResponseEntity<Object> problem = problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage(), null);
-        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").body(problem.getBody());
-    }
-
-    /** Each feature's own invalid-request failure: the features know what is wrong, this layer what status it is. */
-    @ExceptionHandler({InvalidDetectionRequestException.class, InvalidModelSettingsException.class,
-            InvalidTrainingRequestException.class})
-    ResponseEntity<Object> invalid(RuntimeException e) {
-        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), null);
+        return answer;
     }
 
     /** A JSON body that does not parse or does not fit its request record: the answer names the field and what it takes. */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", JsonBodyErrors.describe(e), null);
-    }
-
-    @ExceptionHandler(ImageTooLargeException.class)
-    ResponseEntity<Object> tooLarge(ImageTooLargeException e) {
-        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Image too large", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(UnsupportedImageException.class)
-    ResponseEntity<Object> unsupported(UnsupportedImageException e) {
-        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image", "Unsupported image", e.getMessage(), null);
-    }
-
-    /** The image decodes but the model's transform would scale a side to nothing: the body names the side it needs. */
-    @ExceptionHandler(ImageShapeException.class)
-    ResponseEntity<Object> shape(ImageShapeException e) {
-        ResponseEntity<Object> answer = problem(HttpStatus.UNPROCESSABLE_ENTITY, "image-shape-unsupported",
-                "Image shape unsupported", e.getMessage(), null);
-        ((ProblemDetail) answer.getBody()).setProperty("smallestShortSide", e.smallestShortSide());
-        return answer;
-    }
-
-    @ExceptionHandler(ModelNotReadyException.class)
-    ResponseEntity<Object> notReady(ModelNotReadyException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "model-not-ready", "Model not ready", e.getMessage(),
-                e.willRecover() ? LOADING_RETRY_SECONDS : null);
-    }
-
-    /** The workload manager's failures, for detection and training alike: one family, one switch. */
-    @ExceptionHandler(WorkloadException.class)
-    ResponseEntity<Object> workload(WorkloadException e) {
-        String retryAfter = e.retryAfter().map(after -> Long.toString(after.toSeconds())).orElse(null);
-        return switch (e.failure()) {
-            case QUEUE_FULL -> problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", e.getMessage(), retryAfter);
-            case DEADLINE_EXCEEDED -> problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline-exceeded", "Deadline exceeded",
-                    e.getMessage(), retryAfter);
-            case POOL_CLOSED -> problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable", e.getMessage(), retryAfter);
-            // the worker logged the cause with its stack trace; the client learns only that it failed
-            case RUN_FAILED -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "run-failed", "Run failed",
-                    e.pool() + " failed to run the request; the failure is logged", null);
-        };
-    }
-
-    @ExceptionHandler(TrainingDivergedException.class)
-    ResponseEntity<Object> diverged(TrainingDivergedException e) {
-        return problem(HttpStatus.UNPROCESSABLE_ENTITY, "training-diverged", "Training diverged", e.getMessage(), null);
+        return failure(ServiceFailure.invalid(JsonBodyErrors.describe(e)));
     }
 
     /**
@@ -131,8 +73,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Image too large", "the body has more than "
-                + e.getMaxUploadSize() + " bytes; the limit (boxserve.images.max-bytes) is " + e.getMaxUploadSize(), null);
+        return failure(ServiceFailure.bodyTooLarge("has more than " + e.getMaxUploadSize() + " bytes",
+                e.getMaxUploadSize()));
     }
 
     /**

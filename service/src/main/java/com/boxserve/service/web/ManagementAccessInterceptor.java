@@ -1,5 +1,7 @@
 package com.boxserve.service.web;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.ManagementOperation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,7 +14,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Who may call a {@link ManagementOperation}: with tokens set, the admin token only; without, the
  * callers on this host unless {@code boxserve.security.management=open}. Runs once Spring knows
- * the handler and before the request's body is read; a refusal is an {@link AccessDeniedException}
+ * the handler and before the request's body is read; a refusal is an {@link ServiceFailure}
  * for the one exception handler.
  */
 @Component
@@ -33,13 +35,15 @@ class ManagementAccessInterceptor implements HandlerInterceptor {
         if (security.enabled()) {
             if (!AccessTokenFilter.matches(presented, security.adminToken())) {
                 boolean user = AccessTokenFilter.matches(presented, security.token());
-                throw new AccessDeniedException(user ? "model management needs the admin token"
-                        : "model management needs Authorization: Bearer <admin token>", user);
+                throw new ServiceFailure(user ? FailureKind.FORBIDDEN : FailureKind.UNAUTHORIZED, user
+                        ? "model management needs the admin token"
+                        : "model management needs Authorization: Bearer <admin token>");
             }
         } else if (security.management() == SecurityProperties.Management.LOOPBACK && !loopback(request)) {
-            throw new AccessDeniedException("model management is open to callers on this host only: set "
+            throw new ServiceFailure(FailureKind.FORBIDDEN, "model management is open to callers on this host only: "
+                    + "set "
                     + "boxserve.security.admin-token and send it as Authorization: Bearer <admin token>, or "
-                    + "set boxserve.security.management=open", true);
+                    + "set boxserve.security.management=open");
         }
         return true;
     }

@@ -1,5 +1,7 @@
 package com.boxserve.service.workload;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * nothing of HTTP.
  *
  * <p>A caller first takes a place ({@link #admit()}): there are as many as queued requests plus
- * workers, and when all are taken the caller is refused at once ({@link QueueFullException}),
+ * workers, and when all are taken the caller is refused at once (an {@link FailureKind#OVERLOADED} failure),
  * before it has done any work of its own, such as decoding an image. An admitted caller then
  * makes calls ({@link Admission#call}) that wait within a deadline and take their job back out of
- * the queue when the caller gives up. Every failure is a {@link WorkloadException}. With
+ * the queue when the caller gives up. Every failure is a {@link ServiceFailure}: overloaded, deadline exceeded,
+ * unavailable (closing), or the runner's own (a run failed, or the verdict it threw). With
  * {@link Batching} on, a worker runs compatible queued jobs together in one call of its runner.
  *
  * @param <I> a job's input
@@ -113,15 +116,16 @@ public final class WorkerPool<I, O> implements AutoCloseable {
      * Takes a place, or refuses at once. The place is held until the admission is closed, for
      * however many calls the caller makes with it.
      *
-     * @throws QueueFullException when every place is taken
-     * @throws PoolClosedException when the pool no longer takes work
+     * @throws ServiceFailure {@link FailureKind#OVERLOADED} when every place is taken,
+     *         {@link FailureKind#UNAVAILABLE} when the pool no longer takes work
      */
     public Admission admit() {
         if (!accepting) {
-            throw new PoolClosedException(name, "it is closing");
+            throw closed("it is closing");
         }
         if (!free.tryAcquire()) {
-            throw new QueueFullException(name, places, retryAfter());
+            throw ServiceFailure.retryable(FailureKind.OVERLOADED, name + " is busy: all " + places
+                    + " places (queue and workers) are taken", retryAfter());
         }
         return new Admission();
     }
@@ -145,32 +149,29 @@ public final class WorkerPool<I, O> implements AutoCloseable {
          * Queues one job and waits for it until the deadline; the job leaves the queue with the
          * caller, whether it gives up or is answered.
          *
-         * @throws WorkloadException for every failure: deadline passed, pool closed, runner failed
+         * @throws ServiceFailure for every failure: deadline passed, pool closed, runner failed
          */
         public Outcome<O> call(I input, Instant deadline) {
             if (released) {
-                throw new IllegalStateException("this admission was closed");
+                throw closed("this request's place in it was already given back");
             }
             long enqueued = System.nanoTime();
             Job<I, O> job = new Job<>(input, deadline, enqueued, new CompletableFuture<>());
             queue.addLast(job);
             // the workers may have stopped after close() found the queue empty, before this job arrived
             if (!accepting && queue.remove(job)) {
-                throw new PoolClosedException(name, "it is closing");
+                throw closed("it is closing");
             }
             try {
                 long left = Duration.between(Instant.now(), deadline).toNanos();
                 return job.future().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                throw new DeadlineExceededException(name, Duration.ofNanos(System.nanoTime() - enqueued), retryAfter());
+                throw late(enqueued);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PoolClosedException(name, "the wait for it was interrupted");
+                throw closed("the wait for it was interrupted");
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof WorkloadException failure) {
-                    throw failure;
-                }
-                throw new RunFailedException(name, e.getCause());
+                throw (ServiceFailure) e.getCause();
             } finally {
                 // nobody waits for it any more: it leaves the queue with its caller
                 if (job.future().cancel(false)) {
@@ -214,7 +215,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     /**
      * Stops taking work, lets the workers run what is queued for up to {@code drain}, answers
-     * what is still queued then with {@link PoolClosedException}, and returns once every worker
+     * what is still queued then as {@link FailureKind#UNAVAILABLE}, and returns once every worker
      * has finished the job in its hands and closed its runner, however long that takes: what the
      * runners use (a model) may be freed as soon as this returns.
      */
@@ -231,7 +232,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             }
         }
         for (Job<I, O> left = queue.poll(); left != null; left = queue.poll()) {
-            left.future().completeExceptionally(new PoolClosedException(name, "it closed before the request could run"));
+            left.future().completeExceptionally(closed("it closed before the request could run"));
         }
         for (Thread worker : workers) {
             if (worker.isAlive()) {
@@ -296,8 +297,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             return false;
         }
         if (Instant.now().isAfter(job.deadline())) {
-            job.future().completeExceptionally(new DeadlineExceededException(name,
-                    Duration.ofNanos(System.nanoTime() - job.enqueuedNanos()), retryAfter()));
+            job.future().completeExceptionally(late(job.enqueuedNanos()));
             return false;
         }
         return true;
@@ -315,10 +315,30 @@ public final class WorkerPool<I, O> implements AutoCloseable {
                 Job<I, O> job = batch.get(i);
                 job.future().complete(new Outcome<>(outputs.get(i), started - job.enqueuedNanos(), inference, batch.size()));
             }
+        } catch (ServiceFailure verdict) {
+            // the runner's judgement of the request (a training run that diverged), not a failure of the pool
+            batch.forEach(job -> job.future().completeExceptionally(verdict));
         } catch (Exception | Error e) {
             log.warn("{}: run failed for {} request(s): {}", name, batch.size(), e.toString(), e);
-            RunFailedException failure = new RunFailedException(name, e);
+            ServiceFailure failure = ServiceFailure.runFailed(name, e);
             batch.forEach(job -> job.future().completeExceptionally(failure));
         }
+    }
+
+    /**
+     * The pool takes no more work (an unload, a reload's hand-over, shutdown). A retry may go at
+     * once: a reload's replacement is already serving, an unloaded model answers 404, and behind a
+     * load balancer another replica takes it.
+     */
+    private ServiceFailure closed(String why) {
+        return ServiceFailure.retryable(FailureKind.UNAVAILABLE, name + " takes no more requests: " + why,
+                Duration.ofSeconds(1));
+    }
+
+    /** A call's deadline passed before its job could run or finish; the job is cancelled. */
+    private ServiceFailure late(long enqueuedNanos) {
+        long waited = Duration.ofNanos(System.nanoTime() - enqueuedNanos).toMillis();
+        return ServiceFailure.retryable(FailureKind.DEADLINE_EXCEEDED, name + " did not answer within the request "
+                + "timeout (waited " + waited + " ms)", retryAfter());
     }
 }

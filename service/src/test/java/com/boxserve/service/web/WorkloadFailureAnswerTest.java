@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.boxserve.service.workload.RunFailedException;
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.workload.WorkerPool;
-import com.boxserve.service.workload.WorkloadException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,31 +53,30 @@ class WorkloadFailureAnswerTest {
     @Test
     void batchedAndUnbatchedRunFailuresGetTheSameAnswer() throws Exception {
         FailingForward alone = new FailingForward();
-        WorkloadException unbatched;
+        ServiceFailure unbatched;
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> alone)) {
-            unbatched = assertThrows(WorkloadException.class, () -> pool.call(1, LATER));
+            unbatched = assertThrows(ServiceFailure.class, () -> pool.call(1, LATER));
         }
         FailingForward together = new FailingForward();
         WorkerPool.Batching<Integer> always = new WorkerPool.Batching<>(2, Duration.ofSeconds(2), (a, b) -> true);
-        WorkloadException batched;
+        ServiceFailure batched;
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> together, always)) {
             CompletableFuture<WorkerPool.Outcome<Integer>> first = CompletableFuture.supplyAsync(() -> pool.call(1, LATER));
             CompletableFuture<WorkerPool.Outcome<Integer>> second = CompletableFuture.supplyAsync(() -> pool.call(2, LATER));
             ExecutionException failed = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
             assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
-            batched = (WorkloadException) failed.getCause();
+            batched = (ServiceFailure) failed.getCause();
         }
         assertEquals(List.of(1), alone.batchSizes);
         assertEquals(List.of(2), together.batchSizes, "the two calls shared one failing forward");
 
-        assertInstanceOf(RunFailedException.class, unbatched);
-        assertInstanceOf(RunFailedException.class, batched);
-        assertEquals(unbatched.failure().label(), batched.failure().label());
-        assertEquals("failed", batched.failure().label());
+        assertEquals(FailureKind.RUN_FAILED, unbatched.kind());
+        assertEquals(FailureKind.RUN_FAILED, batched.kind());
+        assertEquals("failed", batched.kind().outcome());
 
         ApiExceptionHandler handler = new ApiExceptionHandler();
-        ResponseEntity<Object> one = handler.workload(unbatched);
-        ResponseEntity<Object> two = handler.workload(batched);
+        ResponseEntity<Object> one = handler.failure(unbatched);
+        ResponseEntity<Object> two = handler.failure(batched);
         assertEquals(500, one.getStatusCode().value());
         assertEquals(one.getStatusCode(), two.getStatusCode());
         ProblemDetail a = (ProblemDetail) one.getBody();
@@ -95,8 +94,8 @@ class WorkloadFailureAnswerTest {
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 1, () -> new FailingForward())) {
             WorkerPool<Integer, Integer>.Admission a = pool.admit();
             WorkerPool<Integer, Integer>.Admission b = pool.admit();
-            WorkloadException full = assertThrows(WorkloadException.class, pool::admit);
-            ResponseEntity<Object> answer = new ApiExceptionHandler().workload(full);
+            ServiceFailure full = assertThrows(ServiceFailure.class, pool::admit);
+            ResponseEntity<Object> answer = new ApiExceptionHandler().failure(full);
             assertEquals(503, answer.getStatusCode().value());
             assertEquals("urn:boxserve:problem:overloaded", ((ProblemDetail) answer.getBody()).getType().toString());
             assertEquals(Long.toString(full.retryAfter().orElseThrow().toSeconds()),

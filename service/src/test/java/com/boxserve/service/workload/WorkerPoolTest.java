@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,9 +70,9 @@ class WorkerPoolTest {
         return CompletableFuture.supplyAsync(() -> pool.call(input, deadline), callers);
     }
 
-    private static WorkloadException failure(CompletableFuture<?> call) throws Exception {
+    private static ServiceFailure failure(CompletableFuture<?> call) throws Exception {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
-        return assertInstanceOf(WorkloadException.class, failed.getCause());
+        return assertInstanceOf(ServiceFailure.class, failed.getCause());
     }
 
     @Test
@@ -79,10 +81,10 @@ class WorkerPoolTest {
             WorkerPool.Outcome<Integer> outcome = pool.call(21, LATER);
             assertEquals(42, outcome.output());
             assertTrue(outcome.queueNanos() >= 0 && outcome.inferenceNanos() >= 0);
-            RunFailedException failed = assertThrows(RunFailedException.class, () -> pool.call(-1, LATER));
+            ServiceFailure failed = assertThrows(ServiceFailure.class, () -> pool.call(-1, LATER));
             assertInstanceOf(IllegalArgumentException.class, failed.getCause());
-            assertEquals(WorkloadException.Failure.RUN_FAILED, failed.failure());
-            assertEquals("failed", failed.failure().label());
+            assertEquals(FailureKind.RUN_FAILED, failed.kind());
+            assertEquals("failed", failed.kind().outcome());
             assertEquals(0, pool.admitted(), "every place was given back");
         }
     }
@@ -96,10 +98,12 @@ class WorkerPoolTest {
             }
             assertEquals(3, pool.admitted());
             assertEquals(0, pool.queueDepth());
-            QueueFullException full = assertThrows(QueueFullException.class, pool::admit);
-            assertEquals("overloaded", full.failure().label());
+            ServiceFailure full = assertThrows(ServiceFailure.class, pool::admit);
+            assertEquals(FailureKind.OVERLOADED, full.kind());
+            assertEquals("overloaded", full.kind().outcome());
             assertTrue(full.retryAfter().orElseThrow().toSeconds() >= 1);
-            assertThrows(QueueFullException.class, () -> pool.call(1, LATER), "a one-shot call is refused the same way");
+            assertEquals(FailureKind.OVERLOADED, assertThrows(ServiceFailure.class, () -> pool.call(1, LATER)).kind(),
+                    "a one-shot call is refused the same way");
             held.remove(0).close();
             try (WorkerPool<Integer, Integer>.Admission admitted = pool.admit()) {
                 assertEquals(8, admitted.call(4, LATER).output());
@@ -118,9 +122,9 @@ class WorkerPoolTest {
             CompletableFuture<WorkerPool.Outcome<Integer>> first = call(pool, 1, LATER);
             waitUntil(() -> runner.events.contains("start 1"));
             CompletableFuture<WorkerPool.Outcome<Integer>> late = call(pool, 2, Instant.now().plusMillis(100));
-            WorkloadException expired = failure(late);
-            assertInstanceOf(DeadlineExceededException.class, expired);
-            assertEquals("timeout", expired.failure().label());
+            ServiceFailure expired = failure(late);
+            assertEquals(FailureKind.DEADLINE_EXCEEDED, expired.kind());
+            assertEquals("timeout", expired.kind().outcome());
             assertEquals(0, pool.queueDepth(), "the caller that gave up took its job with it");
             gate.countDown();
             assertEquals(2, first.get(5, TimeUnit.SECONDS).output());
@@ -154,7 +158,8 @@ class WorkerPoolTest {
             while (held.size() < 12) {
                 held.add(pool.admit());
             }
-            QueueFullException full = assertThrows(QueueFullException.class, pool::admit);
+            ServiceFailure full = assertThrows(ServiceFailure.class, pool::admit);
+            assertEquals(FailureKind.OVERLOADED, full.kind());
             long expected = (12 * service / 2 + 999_999_999L) / 1_000_000_000L; // 12 x ~0.4 s / 2 workers: 3 s
             assertEquals(Duration.ofSeconds(expected), full.retryAfter().orElseThrow());
             assertTrue(expected >= 3, "the queue makes it longer than the minimum");
@@ -181,8 +186,8 @@ class WorkerPoolTest {
             try {
                 pool.admit().close();
                 return false;
-            } catch (PoolClosedException e) {
-                return true;
+            } catch (ServiceFailure e) {
+                return e.kind() == FailureKind.UNAVAILABLE;
             }
         });
         gate.countDown();
@@ -206,7 +211,7 @@ class WorkerPoolTest {
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> pool.close(Duration.ofMillis(100)));
         assertThrows(TimeoutException.class, () -> closing.get(1, TimeUnit.SECONDS),
                 "close returned while the runner was still running, ten drains after the drain ended");
-        assertInstanceOf(PoolClosedException.class, failure(queued), "what was still queued after the drain is refused");
+        assertEquals(FailureKind.UNAVAILABLE, failure(queued).kind(), "what was still queued after the drain is refused");
         assertFalse(runner.events.contains("close"), "the runner is not closed under its job");
         gate.countDown();
         closing.get(5, TimeUnit.SECONDS);
