@@ -1,5 +1,7 @@
 package com.boxserve.service.training;
 
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
@@ -14,6 +16,7 @@ import java.util.List;
  * @param bias the starting bias
  * @param seed seed for a random start (uniform in [-1, 1]) when no weights are given
  */
-public record LinearRegressionRequest(List<Object> x, List<Double> y, Double learningRate, Integer epochs,
-        String method, List<Double> weights, Double bias, Long seed) {
+public record LinearRegressionRequest(@NotEmpty(message = "is empty") List<@NotNull FeatureRow> x,
+        List<@NotNull(message = "must hold finite numbers") Double> y, Double learningRate, Integer epochs,
+        String method, List<@NotNull(message = "must hold finite numbers") Double> weights, Double bias, Long seed) {
 }

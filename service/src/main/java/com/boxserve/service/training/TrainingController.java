@@ -1,8 +1,8 @@
 package com.boxserve.service.training;
 
-import com.boxserve.service.failure.ServiceFailure;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -33,28 +33,20 @@ public class TrainingController {
         this.training = training;
     }
 
-    /** An expression in x and the points to evaluate it and its derivative at. */
-    public record DerivativeRequest(String expression, List<Double> x) {
-    }
-
-    /** Pooling of a 2-D input (or a list of them). */
-    public record PoolRequest(List<Object> input, String mode, List<Integer> kernel, List<Integer> stride) {
-    }
-
     /** A preset. */
     public record Example(String name, String description) {
     }
 
     @PostMapping(path = "/v1/autograd/derivative", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "f(x) and df/dx at each point, by the engine's autograd")
-    public TrainingService.DerivativeResult derivative(@RequestBody DerivativeRequest request) {
+    public TrainingService.DerivativeResult derivative(@Valid @RequestBody DerivativeRequest request) {
         return training.derivative(request.expression(), request.x());
     }
 
     @PostMapping(path = "/v1/training/linear-regression", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, SVG})
     @Operation(summary = "Learn y = x·w + b by gradient descent (autograd or hand-written gradients)")
-    public ResponseEntity<?> linearRegression(@RequestBody LinearRegressionRequest request,
+    public ResponseEntity<?> linearRegression(@Valid @RequestBody LinearRegressionRequest request,
             @RequestHeader(value = "Accept", required = false) String accept) {
         return respond("linear regression", training.linearRegression(request), accept);
     }
@@ -82,11 +74,8 @@ public class TrainingController {
 
     @PostMapping(path = "/v1/tensors/pool", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Max or min pooling of a 2-D input (or a batch of them) with a kernel and stride")
-    public TrainingService.PoolResult pool(@RequestBody PoolRequest request) {
-        if (request == null) {
-            throw ServiceFailure.invalid("the body is empty");
-        }
-        return training.pool(request.input(), request.mode(), request.kernel(), request.stride());
+    public TrainingService.PoolResult pool(@Valid @RequestBody PoolRequest request) {
+        return training.pool(request);
     }
 
     private static ResponseEntity<?> respond(String title, LinearRegressionResult result, String accept) {

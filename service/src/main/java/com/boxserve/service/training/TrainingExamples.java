@@ -1,5 +1,6 @@
 package com.boxserve.service.training;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The classic PyTorch teaching examples, as presets of the training API. */
@@ -31,9 +32,9 @@ enum TrainingExamples {
     /** The regression a preset runs (not for {@link #AUTOGRAD}). */
     LinearRegressionRequest regression() {
         return switch (this) {
-            case LINEAR_REGRESSION_AUTOGRAD -> new LinearRegressionRequest(List.of(1, 2, 3, 4), List.of(3.0, 5.0, 7.0, 9.0),
+            case LINEAR_REGRESSION_AUTOGRAD -> new LinearRegressionRequest(column(1, 2, 3, 4), List.of(3.0, 5.0, 7.0, 9.0),
                     0.01, 1000, "autograd", null, null, 42L);
-            case LINEAR_REGRESSION_MANUAL -> new LinearRegressionRequest(List.of(1, 2, 3, 4, 5),
+            case LINEAR_REGRESSION_MANUAL -> new LinearRegressionRequest(column(1, 2, 3, 4, 5),
                     List.of(6.0, 11.0, 16.0, 21.0, 26.0), 0.01, 10000, "manual", List.of(0.0), 0.0, null);
             case AUTOGRAD -> throw new IllegalStateException("the autograd example is no regression");
         };
@@ -46,5 +47,10 @@ enum TrainingExamples {
             }
         }
         return null;
+    }
+
+    /** Samples of one feature each. */
+    private static List<FeatureRow> column(double... values) {
+        return Arrays.stream(values).mapToObj(v -> new FeatureRow(new double[] {v})).toList();
     }
 }

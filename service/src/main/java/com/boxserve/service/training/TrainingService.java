@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
@@ -30,15 +31,16 @@ public class TrainingService {
 
     private final TrainingProperties limits;
     private final MeterRegistry meters;
-    private final WorkerPool<Supplier<Object>, Object> pool;
+    private final WorkerPool<Runnable, Boolean> pool;
 
     public TrainingService(TrainingProperties limits, MeterRegistry meters) {
         this.limits = limits;
         this.meters = meters;
         this.pool = new WorkerPool<>("training", limits.workers(), limits.queueCapacity(), () -> new WorkerPool.Runner<>() {
             @Override
-            public Object run(Supplier<Object> job) {
-                return job.get();
+            public Boolean run(Runnable job) {
+                job.run();
+                return true;
             }
 
             @Override
@@ -67,9 +69,6 @@ public class TrainingService {
 
     private DerivativeResult runDerivative(String expression, List<Double> points) {
         Expression parsed = ExpressionParser.parse(expression, limits.maxExpressionLength());
-        if (points == null || points.isEmpty()) {
-            throw ServiceFailure.invalid("give at least one point x");
-        }
         if (points.size() > limits.maxSamples()) {
             throw ServiceFailure.invalid(points.size() + " points; the limit is " + limits.maxSamples());
         }
@@ -140,21 +139,25 @@ public class TrainingService {
     public record PoolResult(String mode, List<Integer> kernel, List<Integer> stride, double[][][] output) {
     }
 
-    public PoolResult pool(List<Object> input, String mode, List<Integer> kernel, List<Integer> stride) {
-        return counted("pool", () -> runPool(input, mode, kernel, stride));
+    public PoolResult pool(PoolRequest request) {
+        return counted("pool", () -> runPool(request));
     }
 
-    private PoolResult runPool(List<Object> input, String mode, List<Integer> kernel, List<Integer> stride) {
-        double[][][] batch = batch(input);
-        Pooling.Mode pooling = switch (mode == null ? "max" : mode.toLowerCase()) {
+    private PoolResult runPool(PoolRequest request) {
+        Matrices input = request.input();
+        if (input.size() > limits.maxSamples()) {
+            throw ServiceFailure.invalid(input.size() + " values; the limit is " + limits.maxSamples());
+        }
+        double[][][] batch = input.values();
+        Pooling.Mode pooling = switch (request.mode() == null ? "max" : request.mode().toLowerCase()) {
             case "max" -> Pooling.Mode.MAX;
             case "min" -> Pooling.Mode.MIN;
-            default -> throw ServiceFailure.invalid("mode must be max or min, not " + mode);
+            default -> throw ServiceFailure.invalid("mode must be max or min, not " + request.mode());
         };
-        int[] k = pair(kernel, "kernel", null);
-        int[] s = pair(stride, "stride", k);
-        int rows = batch[0].length;
-        int columns = batch[0][0].length;
+        int[] k = pair(request.kernel());
+        int[] s = request.stride() == null || request.stride().isEmpty() ? k : pair(request.stride());
+        int rows = input.rows();
+        int columns = input.columns();
         if (k[0] > rows || k[1] > columns) {
             throw ServiceFailure.invalid("a " + k[0] + "x" + k[1] + " kernel does not fit a " + rows + "x" + columns
                     + " input");
@@ -192,9 +195,11 @@ public class TrainingService {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** The job runs on the pool and leaves its answer here, so that the pool need not know its type. */
     private <T> T run(Supplier<T> job) {
-        return (T) pool.call((Supplier<Object>) (Supplier<?>) job, Instant.now().plus(TIMEOUT)).output();
+        AtomicReference<T> answer = new AtomicReference<>();
+        pool.call(() -> answer.set(job.get()), Instant.now().plus(TIMEOUT));
+        return answer.get();
     }
 
     private static LinearRegressionTrainer.Method method(String method) {
@@ -205,18 +210,14 @@ public class TrainingService {
         };
     }
 
-    /** x as rows: a list of numbers is one feature; a list of lists is one row per sample. */
-    private double[][] rows(List<Object> x) {
-        if (x == null || x.isEmpty()) {
-            throw ServiceFailure.invalid("x is empty");
-        }
+    /** x as rows, each of the same number of features. */
+    private double[][] rows(List<FeatureRow> x) {
         if (x.size() > limits.maxSamples()) {
             throw ServiceFailure.invalid(x.size() + " samples; the limit is " + limits.maxSamples());
         }
         double[][] rows = new double[x.size()][];
         for (int i = 0; i < x.size(); i++) {
-            Object row = x.get(i);
-            rows[i] = row instanceof List<?> list ? finite(list, "x[" + i + "]") : finite(List.of(row), "x");
+            rows[i] = x.get(i).values();
             if (rows[i].length == 0 || rows[i].length != rows[0].length) {
                 throw ServiceFailure.invalid("every row of x needs the same number of features (row " + i + " has "
                         + rows[i].length + ", row 0 has " + rows[0].length + ")");
@@ -228,57 +229,18 @@ public class TrainingService {
         return rows;
     }
 
-    private double[][][] batch(List<Object> input) {
-        if (input == null || input.isEmpty()) {
-            throw ServiceFailure.invalid("input is empty");
-        }
-        boolean batched = input.get(0) instanceof List<?> first && !first.isEmpty() && first.get(0) instanceof List<?>;
-        List<?> matrices = batched ? input : List.of(input);
-        double[][][] batch = new double[matrices.size()][][];
-        long values = 0;
-        for (int m = 0; m < matrices.size(); m++) {
-            if (!(matrices.get(m) instanceof List<?> matrix) || matrix.isEmpty()) {
-                throw ServiceFailure.invalid("input must be a 2-D array of numbers, or a list of them");
-            }
-            batch[m] = new double[matrix.size()][];
-            for (int r = 0; r < matrix.size(); r++) {
-                if (!(matrix.get(r) instanceof List<?> row)) {
-                    throw ServiceFailure.invalid("input must be a 2-D array of numbers, or a list of them");
-                }
-                batch[m][r] = finite(row, "input");
-                values += batch[m][r].length;
-                if (batch[m][r].length == 0 || batch[m][r].length != batch[0][0].length || matrix.size() != batch[0].length) {
-                    throw ServiceFailure.invalid("every input must be a rectangle of the same size");
-                }
-            }
-        }
-        if (values > limits.maxSamples()) {
-            throw ServiceFailure.invalid(values + " values; the limit is " + limits.maxSamples());
-        }
-        return batch;
+    /** One size for both sides, or [rows, columns]; the request record has checked there are one or two, positive. */
+    private static int[] pair(List<Integer> value) {
+        return value.size() == 1 ? new int[] {value.get(0), value.get(0)} : new int[] {value.get(0), value.get(1)};
     }
 
-    private static int[] pair(List<Integer> value, String name, int[] fallback) {
-        if (value == null || value.isEmpty()) {
-            if (fallback == null) {
-                throw ServiceFailure.invalid(name + " is required");
-            }
-            return fallback;
-        }
-        int[] pair = value.size() == 1 ? new int[] {value.get(0), value.get(0)} : new int[] {value.get(0), value.get(1)};
-        if (value.size() > 2 || pair[0] < 1 || pair[1] < 1) {
-            throw ServiceFailure.invalid(name + " must be one or two positive integers, not " + value);
-        }
-        return pair;
-    }
-
-    private static double[] finite(List<?> values, String name) {
+    private static double[] finite(List<Double> values, String name) {
         double[] result = new double[values.size()];
         for (int i = 0; i < result.length; i++) {
-            if (!(values.get(i) instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            if (!Double.isFinite(values.get(i))) {
                 throw ServiceFailure.invalid(name + " must hold finite numbers; found " + values.get(i));
             }
-            result[i] = number.doubleValue();
+            result[i] = values.get(i);
         }
         return result;
     }

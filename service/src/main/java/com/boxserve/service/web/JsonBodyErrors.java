@@ -1,5 +1,6 @@
 package com.boxserve.service.web;
 
+import com.boxserve.service.failure.ServiceFailure;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -36,7 +37,9 @@ final class JsonBodyErrors {
                     + parse.getLocation().getColumnNr() + ")";
         }
         if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return field(mapping) + ": has a value this request cannot take";
+            // a request type that reads its own JSON (a row of features, a pooling input) says what it takes
+            return field(mapping) + ": " + (mapping.getCause() instanceof ServiceFailure refused ? refused.detail()
+                    : "has a value this request cannot take");
         }
         return "the body is missing or cannot be read as JSON";
     }

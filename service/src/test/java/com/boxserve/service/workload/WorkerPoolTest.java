@@ -135,18 +135,7 @@ class WorkerPoolTest {
 
     @Test
     void retryAfterIsThePlacesTakenTimesTheRecentServiceTimeOverTheWorkers() throws Exception {
-        WorkerPool.Runner<Integer, Integer> sleeper = new WorkerPool.Runner<>() {
-            @Override
-            public Integer run(Integer millis) throws Exception {
-                Thread.sleep(millis);
-                return millis;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 10, () -> sleeper)) {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 10, SleepingRunner::new)) {
             assertEquals(Duration.ZERO, pool.serviceTime());
             assertEquals(Duration.ofSeconds(1), pool.retryAfter(), "at least one second, also before anything ran");
             for (int i = 0; i < 3; i++) {
