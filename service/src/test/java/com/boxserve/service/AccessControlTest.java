@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -30,7 +29,7 @@ class AccessControlTest {
 
     @LocalServerPort
     int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ServiceHttp http;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -38,6 +37,11 @@ class AccessControlTest {
         registry.add("boxserve.security.token", () -> TOKEN);
         registry.add("boxserve.security.admin-token", () -> ADMIN);
         registry.add("boxserve.security.metrics-token", () -> METRICS);
+    }
+
+    @BeforeEach
+    void connect() {
+        http = new ServiceHttp(port);
     }
 
     @Test
@@ -78,11 +82,7 @@ class AccessControlTest {
     }
 
     private HttpResponse<String> send(String method, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, String> headers = token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
+        return http.send(method, path, null, null, headers);
     }
 }

@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,11 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BatchingTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @LocalServerPort
     int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ServiceHttp http;
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
@@ -43,6 +37,11 @@ class BatchingTest {
         registry.add("boxserve.models.queue-capacity", () -> "32");
         registry.add("boxserve.models.batch-size", () -> "4");
         registry.add("boxserve.models.batch-wait", () -> "300ms");
+    }
+
+    @BeforeEach
+    void connect() {
+        http = new ServiceHttp(port);
     }
 
     @Test
@@ -78,10 +77,8 @@ class BatchingTest {
     }
 
     private JsonNode detect(byte[] image) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/v1/models/" + TestModels.FAST + "/detect")).header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.post("/v1/models/" + TestModels.FAST + "/detect", "image/png", image);
         assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+        return ServiceHttp.json(response);
     }
 }

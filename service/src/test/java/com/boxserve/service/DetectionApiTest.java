@@ -1,5 +1,6 @@
 package com.boxserve.service;
 
+import static com.boxserve.service.ServiceHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,13 +10,11 @@ import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +62,7 @@ class DetectionApiTest {
     DetectorRegistry registry;
     @Autowired
     MeterRegistry meters;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ServiceHttp http;
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
@@ -79,10 +77,11 @@ class DetectionApiTest {
     }
 
     @BeforeEach
-    void waitUntilReady() throws Exception {
+    void connectAndAwaitReady() throws Exception {
+        http = new ServiceHttp(port);
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode model = json(get("/v1/models/" + TestModels.FAST));
+            JsonNode model = json(http.get("/v1/models/" + TestModels.FAST));
             if ("READY".equals(model.path("status").asText())) {
                 return;
             }
@@ -93,7 +92,7 @@ class DetectionApiTest {
 
     @Test
     void listsModelsWithStatusProvenanceAndFacts() throws Exception {
-        JsonNode body = json(get("/v1/models"));
+        JsonNode body = json(http.get("/v1/models"));
         assertTrue(body.path("randomWeights").asBoolean());
         assertTrue(body.path("warning").asText().contains("RANDOM"));
         JsonNode fast = find(body.path("models"), TestModels.FAST);
@@ -121,8 +120,8 @@ class DetectionApiTest {
 
     @Test
     void detectsInARawBodyWithTimingsAndRandomWeightsFlagged() throws Exception {
-        HttpResponse<byte[]> response = post(DETECT, "image/png", image("photo.png"));
-        assertEquals(200, response.statusCode(), text(response));
+        HttpResponse<String> response = http.post(DETECT, "image/png", image("photo.png"));
+        assertEquals(200, response.statusCode(), response.body());
         JsonNode body = json(response);
         assertEquals(TestModels.FAST, body.path("model").path("name").asText());
         assertEquals("PyTorch", body.path("model").path("engine").asText());
@@ -145,7 +144,8 @@ class DetectionApiTest {
     void detectionsThroughTheServiceEqualTorchvisionsReference() throws Exception {
         Path references = TestModels.exported().resolve(TestModels.FAST).resolve("references");
         JsonNode reference = JSON.readTree(references.resolve("landscape-640x480.json").toFile());
-        HttpResponse<byte[]> response = post(DETECT, "image/png", Files.readAllBytes(references.resolve("landscape-640x480.png")));
+        HttpResponse<String> response = http.post(DETECT, "image/png",
+                Files.readAllBytes(references.resolve("landscape-640x480.png")));
         JsonNode detections = json(response).path("detections");
         assertEquals(reference.path("detections").size(), detections.size());
         for (int i = 0; i < detections.size(); i++) {
@@ -164,38 +164,42 @@ class DetectionApiTest {
 
     @Test
     void appliesThresholdClassesAndCapFromTheQuery() throws Exception {
-        JsonNode all = json(post(DETECT, "image/png", image("photo.png"))).path("detections");
+        JsonNode all = json(http.post(DETECT, "image/png", image("photo.png"))).path("detections");
         assertTrue(all.size() >= 2);
         String label = all.get(0).path("label").asText();
-        JsonNode filtered = json(post(DETECT + "?classes=" + label.replace(" ", "%20") + "&maxDetections=1",
+        JsonNode filtered = json(http.post(DETECT + "?classes=" + label.replace(" ", "%20") + "&maxDetections=1",
                 "image/png", image("photo.png"))).path("detections");
         assertEquals(1, filtered.size());
         assertEquals(label, filtered.get(0).path("label").asText());
         double high = all.get(0).path("score").asDouble();
-        JsonNode strict = json(post(DETECT + "?threshold=" + high, "image/png", image("photo.png"))).path("detections");
+        JsonNode strict = json(http.post(DETECT + "?threshold=" + high, "image/png", image("photo.png")))
+                .path("detections");
         assertTrue(strict.size() >= 1 && strict.size() < all.size());
     }
 
     @Test
     void answersSeveralImagesOfMixedSizesInOrder() throws Exception {
         Path references = TestModels.exported().resolve(TestModels.FAST).resolve("references");
-        HttpResponse<byte[]> response = postMultipart(DETECT, List.of(
+        HttpResponse<String> response = http.postMultipart(DETECT, List.of(
                 Files.readAllBytes(references.resolve("portrait-400x600.png")), image("photo.jpg"),
                 Files.readAllBytes(references.resolve("landscape-640x480.png"))));
-        assertEquals(200, response.statusCode(), text(response));
+        assertEquals(200, response.statusCode(), response.body());
         JsonNode results = json(response).path("results");
         assertEquals(3, results.size());
         assertEquals(400, results.get(0).path("image").path("width").asInt());
         assertEquals(320, results.get(1).path("image").path("width").asInt());
         assertEquals(640, results.get(2).path("image").path("width").asInt());
-        JsonNode single = json(postMultipart(DETECT, List.of(image("photo.png"))));
+        JsonNode single = json(http.postMultipart(DETECT, List.of(image("photo.png"))));
         assertEquals(320, single.path("image").path("width").asInt());
     }
 
     @Test
     void returnsTheAnnotatedImageWhenAskedFor() throws Exception {
+        JsonNode first = json(http.post(DETECT, "image/png", image("photo.png"))).path("detections").get(0);
+        assertNotNull(first, "a detection to find drawn");
+        BufferedImage original = ImageIO.read(new ByteArrayInputStream(image("photo.png")));
         for (String type : List.of("image/png", "image/jpeg")) {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(DETECT))
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(http.uri(DETECT))
                     .header("Content-Type", "image/png").header("Accept", type)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(image("photo.png"))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -204,22 +208,47 @@ class DetectionApiTest {
             BufferedImage annotated = ImageIO.read(new ByteArrayInputStream(response.body()));
             assertEquals(320, annotated.getWidth());
             assertEquals(240, annotated.getHeight());
+            if (type.equals("image/png")) {
+                assertBoxEdgeDrawn(original, annotated, first);
+            }
         }
+    }
+
+    /**
+     * The middle of the box's left edge carries the colour of its category (lossless PNG; the stroke
+     * is two pixels wide and antialiased, so the nearest of three columns counts), where the photo did not.
+     */
+    private static void assertBoxEdgeDrawn(BufferedImage original, BufferedImage annotated, JsonNode detection) {
+        Color expected = Color.getHSBColor((detection.path("categoryId").asInt() * 0.61803f) % 1f, 0.85f, 1f);
+        JsonNode box = detection.path("box");
+        int x = (int) Math.round(box.path("x1").asDouble());
+        int y = (int) Math.round((box.path("y1").asDouble() + box.path("y2").asDouble()) / 2);
+        int nearest = Integer.MAX_VALUE;
+        for (int column = Math.max(0, x - 1); column <= Math.min(annotated.getWidth() - 1, x + 1); column++) {
+            nearest = Math.min(nearest, distance(new Color(annotated.getRGB(column, y)), expected));
+        }
+        assertTrue(nearest <= 60, "the box edge at (" + x + ", " + y + ") is off its colour by " + nearest);
+        assertTrue(distance(new Color(original.getRGB(Math.min(x, original.getWidth() - 1), y)), expected) > nearest,
+                "the photo already had that colour there");
+    }
+
+    private static int distance(Color a, Color b) {
+        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen()) + Math.abs(a.getBlue() - b.getBlue());
     }
 
     @Test
     void decodesTheFormatsAndColourModelsClientsSend() throws Exception {
         for (String file : List.of("photo.jpg", "photo.bmp", "photo.webp", "cmyk.jpg", "rgba.png", "gray.png",
                 "gray16.png", "animated.gif")) {
-            HttpResponse<byte[]> response = post(DETECT, "application/octet-stream", image(file));
-            assertEquals(200, response.statusCode(), file + ": " + text(response));
+            HttpResponse<String> response = http.post(DETECT, "application/octet-stream", image(file));
+            assertEquals(200, response.statusCode(), file + ": " + response.body());
             assertEquals(320, json(response).path("image").path("width").asInt(), file);
         }
     }
 
     @Test
     void appliesExifOrientationSoBoxesAreInTheUprightFrame() throws Exception {
-        JsonNode rotated = json(post(DETECT, "image/jpeg", image("exif-rotated.jpg")));
+        JsonNode rotated = json(http.post(DETECT, "image/jpeg", image("exif-rotated.jpg")));
         // stored 480x320 with orientation 6: the picture is 320 wide and 480 high
         assertEquals(320, rotated.path("image").path("width").asInt());
         assertEquals(480, rotated.path("image").path("height").asInt());
@@ -233,51 +262,53 @@ class DetectionApiTest {
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(upright, "png", png);
-        JsonNode expected = json(post(DETECT, "image/png", png.toByteArray()));
+        JsonNode expected = json(http.post(DETECT, "image/png", png.toByteArray()));
         assertFalse(expected.path("detections").isEmpty());
         assertEquals(expected.path("detections"), rotated.path("detections"));
     }
 
     @Test
     void answersBadRequestsWithProblemDetailsAndStaysHealthy() throws Exception {
-        assertProblem(post("/v1/models/yolo/detect", "image/png", image("photo.png")), 404);
-        assertProblem(get("/v1/models/yolo"), 404);
-        assertProblem(post(DETECT + "?threshold=0.0000001", "image/png", image("photo.png")), 400);
-        assertProblem(post(DETECT + "?threshold=abc", "image/png", image("photo.png")), 400);
-        assertProblem(post(DETECT + "?classes=unicorn", "image/png", image("photo.png")), 400);
-        assertProblem(post(DETECT + "?maxDetections=0", "image/png", image("photo.png")), 400);
-        assertProblem(post(DETECT, "image/png", new byte[0]), 400);
-        assertProblem(post(DETECT, "image/jpeg", "this is text, not a JPEG".getBytes(StandardCharsets.UTF_8)), 415);
-        assertProblem(post(DETECT, "text/plain", "this is text".getBytes(StandardCharsets.UTF_8)), 415);
-        assertProblem(post(DETECT, "image/jpeg", image("truncated.jpg")), 415);
-        HttpResponse<byte[]> bomb = post(DETECT, "image/png", image("bomb-30000x30000.png"));
+        assertProblem(http.post("/v1/models/yolo/detect", "image/png", image("photo.png")), 404);
+        assertProblem(http.get("/v1/models/yolo"), 404);
+        assertProblem(http.post(DETECT + "?threshold=0.0000001", "image/png", image("photo.png")), 400);
+        assertProblem(http.post(DETECT + "?threshold=abc", "image/png", image("photo.png")), 400);
+        assertProblem(http.post(DETECT + "?classes=unicorn", "image/png", image("photo.png")), 400);
+        assertProblem(http.post(DETECT + "?maxDetections=0", "image/png", image("photo.png")), 400);
+        assertProblem(http.post(DETECT, "image/png", new byte[0]), 400);
+        assertProblem(http.post(DETECT, "image/jpeg", "this is text, not a JPEG".getBytes(StandardCharsets.UTF_8)),
+                415);
+        assertProblem(http.post(DETECT, "text/plain", "this is text".getBytes(StandardCharsets.UTF_8)), 415);
+        assertProblem(http.post(DETECT, "image/jpeg", image("truncated.jpg")), 415);
+        HttpResponse<String> bomb = http.post(DETECT, "image/png", image("bomb-30000x30000.png"));
         assertProblem(bomb, 413);
-        assertTrue(text(bomb).contains("30000x30000"), text(bomb));
-        HttpResponse<byte[]> failed = post("/v1/models/" + TestModels.BROKEN + "/detect", "image/png", image("photo.png"));
+        assertTrue(bomb.body().contains("30000x30000"), bomb.body());
+        HttpResponse<String> failed = http.post("/v1/models/" + TestModels.BROKEN + "/detect", "image/png",
+                image("photo.png"));
         assertProblem(failed, 503);
-        assertTrue(text(failed).contains("FAILED"), text(failed));
+        assertTrue(failed.body().contains("FAILED"), failed.body());
 
-        assertEquals(200, post(DETECT, "image/png", image("photo.png")).statusCode(), "still serving");
-        assertTrue(text(get("/actuator/health/liveness")).contains("UP"));
+        assertEquals(200, http.post(DETECT, "image/png", image("photo.png")).statusCode(), "still serving");
+        assertTrue(http.get("/actuator/health/liveness").body().contains("UP"));
     }
 
     @Test
     void refusesWorkWithRetryAfterWhenTheQueueIsFull() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(12);
         try {
-            List<Callable<HttpResponse<byte[]>>> calls = new ArrayList<>();
+            List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                calls.add(() -> post(DETECT, "image/png", image("photo.png")));
+                calls.add(() -> http.post(DETECT, "image/png", image("photo.png")));
             }
             Set<Integer> statuses = new HashSet<>();
             int refused = 0;
-            for (Future<HttpResponse<byte[]>> call : clients.invokeAll(calls)) {
-                HttpResponse<byte[]> response = call.get();
+            for (Future<HttpResponse<String>> call : clients.invokeAll(calls)) {
+                HttpResponse<String> response = call.get();
                 statuses.add(response.statusCode());
                 if (response.statusCode() == 503) {
                     refused++;
                     assertTrue(response.headers().firstValue("Retry-After").isPresent());
-                    assertTrue(text(response).contains("queue"), text(response));
+                    assertTrue(response.body().contains("queue"), response.body());
                 }
             }
             assertTrue(refused > 0, "one worker and a queue of two cannot take twelve at once");
@@ -286,16 +317,16 @@ class DetectionApiTest {
         } finally {
             clients.shutdown();
         }
-        assertEquals(200, post(DETECT, "image/png", image("photo.png")).statusCode(), "serving again");
+        assertEquals(200, http.post(DETECT, "image/png", image("photo.png")).statusCode(), "serving again");
     }
 
     @Test
     void exposesHealthGroupsAndPrometheusMetrics() throws Exception {
-        assertEquals(200, get("/actuator/health/readiness").statusCode());
-        assertEquals(200, get("/actuator/health/liveness").statusCode());
-        post(DETECT, "image/png", image("photo.png"));
-        HttpResponse<byte[]> scrape = get("/actuator/prometheus");
-        String metrics = text(scrape);
+        assertEquals(200, http.get("/actuator/health/readiness").statusCode());
+        assertEquals(200, http.get("/actuator/health/liveness").statusCode());
+        http.post(DETECT, "image/png", image("photo.png"));
+        HttpResponse<String> scrape = http.get("/actuator/prometheus");
+        String metrics = scrape.body();
         assertEquals(200, scrape.statusCode(), metrics);
         for (String name : List.of("boxserve_detect_request_seconds_bucket", "boxserve_detect_inference_seconds_bucket",
                 "boxserve_detect_queue_seconds_bucket", "boxserve_detect_decode_seconds_bucket",
@@ -312,21 +343,21 @@ class DetectionApiTest {
         }
         assertTrue(metrics.contains("model=\"" + TestModels.FAST + "\""));
         assertTrue(metrics.contains("outcome=\"success\""));
-        assertEquals(404, get("/actuator/env").statusCode(), "only health, info and prometheus are exposed");
-        assertEquals(200, get("/v3/api-docs").statusCode());
+        assertEquals(404, http.get("/actuator/env").statusCode(), "only health, info and prometheus are exposed");
+        assertEquals(200, http.get("/v3/api-docs").statusCode());
     }
 
     @Test
     void aFullModelRefusesAtTheDoorWithoutReadingOrDecodingTheBody() throws Exception {
-        assertEquals(200, post(DETECT, "image/png", image("photo.png")).statusCode());
+        assertEquals(200, http.post(DETECT, "image/png", image("photo.png")).statusCode());
         double decodes = count("boxserve.detect.decode");
         List<WorkerPool<DetectionInput, DetectionResult>.Admission> held = holdEveryPlace();
         try {
-            HttpResponse<byte[]> raw = post(DETECT, "image/jpeg", image("photo.jpg"));
+            HttpResponse<String> raw = http.post(DETECT, "image/jpeg", image("photo.jpg"));
             assertProblem(raw, 503);
             assertEquals("urn:boxserve:problem:overloaded", json(raw).path("type").asText());
             assertTrue(Integer.parseInt(raw.headers().firstValue("Retry-After").orElse("0")) >= 1, "Retry-After in seconds");
-            assertProblem(postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png"))), 503);
+            assertProblem(http.postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png"))), 503);
             // a body that never comes: the answer cannot wait for it
             RawHttp.Answer answer = RawHttp.exchange(port, "POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Content-Type: image/jpeg\r\nContent-Length: 500000\r\n\r\n");
@@ -335,7 +366,8 @@ class DetectionApiTest {
         } finally {
             held.forEach(WorkerPool.Admission::close);
         }
-        assertEquals(200, post(DETECT, "image/jpeg", image("photo.jpg")).statusCode(), "admitted once a place is free");
+        assertEquals(200, http.post(DETECT, "image/jpeg", image("photo.jpg")).statusCode(),
+                "admitted once a place is free");
         assertEquals(decodes + 1, count("boxserve.detect.decode"));
     }
 
@@ -351,23 +383,23 @@ class DetectionApiTest {
     @Test
     void theRequestCountersEqualAKnownMixOfRequests() throws Exception {
         Map<String, Double> before = requestCounts();
-        post(DETECT, "image/jpeg", image("photo.jpg"));                                  // success
-        post(DETECT, "image/png", image("photo.png"));                                   // success
-        postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png")));          // success, two images
-        post(DETECT + "?threshold=-3", "image/png", image("photo.png"));                 // rejected: a bad parameter
-        post(DETECT, "image/jpeg", image("truncated.jpg"));                              // rejected: a damaged image
-        postMultipart(DETECT, List.of());                                                // rejected: no image part
-        post("/v1/models/no_such_model/detect", "image/png", image("photo.png"));        // rejected, model unknown
-        post("/v1/models/" + TestModels.BROKEN + "/detect", "image/png", image("photo.png")); // unavailable: FAILED
+        http.post(DETECT, "image/jpeg", image("photo.jpg"));                             // success
+        http.post(DETECT, "image/png", image("photo.png"));                              // success
+        http.postMultipart(DETECT, List.of(image("photo.jpg"), image("photo.png")));     // success, two images
+        http.post(DETECT + "?threshold=-3", "image/png", image("photo.png"));            // rejected: a bad parameter
+        http.post(DETECT, "image/jpeg", image("truncated.jpg"));                         // rejected: a damaged image
+        http.postMultipart(DETECT, List.of());                                           // rejected: no image part
+        http.post("/v1/models/no_such_model/detect", "image/png", image("photo.png"));   // rejected, model unknown
+        http.post("/v1/models/" + TestModels.BROKEN + "/detect", "image/png", image("photo.png")); // unavailable: FAILED
         List<WorkerPool<DetectionInput, DetectionResult>.Admission> held = holdEveryPlace();
         try {
-            post(DETECT, "image/png", image("photo.png"));                               // overloaded
+            http.post(DETECT, "image/png", image("photo.png"));                          // overloaded
         } finally {
             held.forEach(WorkerPool.Admission::close);
         }
-        post("/v1/training/examples/autograd", "application/json", new byte[0]);          // training success
-        post("/v1/autograd/derivative", "application/json", "{\"expression\": \"x +\", \"x\": [1]}".getBytes()); // rejected
-        post("/v1/tensors/pool", "application/json", "{\"input\": [[1, 2], [3, 4]], \"kernel\": [2]}".getBytes()); // success
+        http.post("/v1/training/examples/autograd", "application/json", new byte[0]);     // training success
+        http.post("/v1/autograd/derivative", "application/json", "{\"expression\": \"x +\", \"x\": [1]}".getBytes()); // rejected
+        http.post("/v1/tensors/pool", "application/json", "{\"input\": [[1, 2], [3, 4]], \"kernel\": [2]}".getBytes()); // success
 
         Map<String, Double> after = requestCounts();
         Map<String, Double> counted = new java.util.TreeMap<>();
@@ -424,8 +456,8 @@ class DetectionApiTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private void assertProblem(HttpResponse<byte[]> response, int status) throws IOException {
-        assertEquals(status, response.statusCode(), text(response));
+    private void assertProblem(HttpResponse<String> response, int status) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
         assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
         JsonNode problem = json(response);
         assertEquals(status, problem.path("status").asInt());
@@ -444,33 +476,5 @@ class DetectionApiTest {
 
     private static byte[] image(String name) {
         return TestImages.resource(name);
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<byte[]> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private HttpResponse<byte[]> postMultipart(String path, List<byte[]> images) throws Exception {
-        String boundary = UUID.randomUUID().toString();
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(RawHttp.multipart(boundary, "image", "application/octet-stream",
-                        images))).build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
-        return JSON.readTree(response.body());
-    }
-
-    private static String text(HttpResponse<byte[]> response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
     }
 }

@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +21,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  * engine is what it says.
  */
 class EngineChoiceTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path temp;
@@ -68,9 +61,7 @@ class EngineChoiceTest {
         try (ConfigurableApplicationContext context = SpringApplication.run(BoxserveApplication.class, args.toArray(String[]::new))) {
             String base = "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort();
             TestModels.awaitReadiness(base);
-            HttpResponse<String> model = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(base + "/v1/models/" + TestModels.FAST)).build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(model.body());
+            return ServiceHttp.json(new ServiceHttp(base).get("/v1/models/" + TestModels.FAST));
         }
     }
 }

@@ -3,12 +3,8 @@ package com.boxserve.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +20,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 class GracefulShutdownTest {
 
     private static final String DETECT = "/v1/models/" + TestModels.FAST + "/detect";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void finishesTheRequestsInFlightBeforeStopping() throws Exception {
@@ -36,14 +31,15 @@ class GracefulShutdownTest {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         byte[] image = TestImages.resource("photo.png");
         TestModels.awaitReadiness("http://localhost:" + port);
+        ServiceHttp http = new ServiceHttp(port);
 
-        HttpResponse<String> tooBig = post(port, new byte[300 * 1024]);
+        HttpResponse<String> tooBig = http.post(DETECT, "image/png", new byte[300 * 1024]);
         assertEquals(413, tooBig.statusCode(), tooBig.body());
         assertTrue(tooBig.body().contains("limit"), tooBig.body());
 
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            inFlight.add(http.sendAsync(request(port, image), HttpResponse.BodyHandlers.ofString()));
+            inFlight.add(http.postAsync(DETECT, "image/png", image));
         }
         // the close begins once all six have reached the model, with one running and more waiting behind it
         ServedModel model = context.getBean(DetectorRegistry.class).get(TestModels.FAST);
@@ -59,14 +55,5 @@ class GracefulShutdownTest {
             HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), "a request in flight at shutdown: " + response.body());
         }
-    }
-
-    private HttpRequest request(int port, byte[] body) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + DETECT)).header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    private HttpResponse<String> post(int port, byte[] body) throws Exception {
-        return http.send(request(port, body), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,7 +28,6 @@ import org.springframework.test.context.TestPropertySource;
 class ManagementAccessTest {
 
     private static final String MODEL = "/v1/models/fcos_resnet50_fpn";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
@@ -41,18 +39,20 @@ class ManagementAccessTest {
 
     @Test
     void managementIsForCallersOnThisHost() throws Exception {
-        String external = externalAddress();
+        ServiceHttp external = new ServiceHttp("http://" + externalAddress() + ":" + port);
+        ServiceHttp local = new ServiceHttp("http://127.0.0.1:" + port);
         // a forwarding header anyone can send does not make the caller local
-        HttpResponse<String> put = send(external, port, "PUT", MODEL, "X-Forwarded-For", "127.0.0.1");
+        HttpResponse<String> put = external.send("PUT", MODEL, "application/json",
+                "{}".getBytes(StandardCharsets.UTF_8), Map.of("X-Forwarded-For", "127.0.0.1"));
         assertEquals(403, put.statusCode(), put.body());
         assertEquals("application/problem+json", put.headers().firstValue("Content-Type").orElse(""));
         assertTrue(put.body().contains("boxserve.security.admin-token") && put.body().contains("management=open"),
                 put.body());
-        assertEquals(403, send(external, port, "DELETE", MODEL).statusCode());
-        assertEquals(200, send(external, port, "GET", "/v1/models").statusCode(), "the rest of the API stays open");
+        assertEquals(403, external.sendJson("DELETE", MODEL, "{}").statusCode());
+        assertEquals(200, external.sendJson("GET", "/v1/models", "{}").statusCode(), "the rest of the API stays open");
         // from this host the request reaches the registry, which has no such export here
-        assertEquals(404, send("127.0.0.1", port, "PUT", MODEL).statusCode());
-        assertEquals(404, send("127.0.0.1", port, "DELETE", MODEL).statusCode());
+        assertEquals(404, local.sendJson("PUT", MODEL, "{}").statusCode());
+        assertEquals(404, local.sendJson("DELETE", MODEL, "{}").statusCode());
     }
 
     @Nested
@@ -64,7 +64,8 @@ class ManagementAccessTest {
 
         @Test
         void managementAnswersEveryCaller() throws Exception {
-            assertEquals(404, send(externalAddress(), openPort, "PUT", MODEL).statusCode());
+            ServiceHttp external = new ServiceHttp("http://" + externalAddress() + ":" + openPort);
+            assertEquals(404, external.sendJson("PUT", MODEL, "{}").statusCode());
         }
     }
 
@@ -82,16 +83,5 @@ class ManagementAccessTest {
                 .findFirst().orElse(null);
         assumeTrue(address != null, "this machine has no non-loopback IPv4 address to call the service from");
         return address.getHostAddress();
-    }
-
-    private static HttpResponse<String> send(String host, int port, String method, String path, String... headers)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-                .method(method, HttpRequest.BodyPublishers.ofString("{}"))
-                .header("Content-Type", "application/json");
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,11 +31,10 @@ import org.springframework.test.context.DynamicPropertySource;
 class ModelManagementTest {
 
     private static final String OTHER = "fasterrcnn_mobilenet_v3_large_fpn";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort
     int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ServiceHttp http;
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) throws Exception {
@@ -52,13 +48,18 @@ class ModelManagementTest {
         registry.add("boxserve.models.warmup-passes", () -> "1");
     }
 
+    @BeforeEach
+    void connect() {
+        http = new ServiceHttp(port);
+    }
+
     @Test
     void loadsReloadsAndUnloadsUnderTraffic() throws Exception {
         await("/v1/models/" + TestModels.FAST, m -> "READY".equals(m.path("status").asText()));
 
         // load a model that was not served
-        assertEquals(404, get("/v1/models/" + OTHER).statusCode());
-        HttpResponse<String> load = send("PUT", "/v1/models/" + OTHER, "{}");
+        assertEquals(404, http.get("/v1/models/" + OTHER).statusCode());
+        HttpResponse<String> load = http.sendJson("PUT", "/v1/models/" + OTHER, "{}");
         assertEquals(202, load.statusCode(), load.body());
         await("/v1/models/" + OTHER, m -> "READY".equals(m.path("status").asText()));
         assertEquals(200, detect(OTHER).statusCode());
@@ -66,7 +67,8 @@ class ModelManagementTest {
         // reload FAST on the other engine while a client keeps calling it: it never stops answering
         Traffic traffic = new Traffic(TestModels.FAST, 1);
         traffic.awaitMore(2);
-        HttpResponse<String> reload = send("PUT", "/v1/models/" + TestModels.FAST, "{\"engine\": \"onnxruntime\", \"workers\": 2}");
+        HttpResponse<String> reload = http.sendJson("PUT", "/v1/models/" + TestModels.FAST,
+                "{\"engine\": \"onnxruntime\", \"workers\": 2}");
         assertEquals(202, reload.statusCode(), reload.body());
         await("/v1/models/" + TestModels.FAST, m -> "OnnxRuntime".equals(m.path("engine").asText())
                 && "READY".equals(m.path("status").asText()) && m.path("workers").asInt() == 2);
@@ -78,12 +80,12 @@ class ModelManagementTest {
         // Four clients keep its queue holding jobs, so the drain lasts forwards long and the clients
         // answered by it come straight back to a model that is unloading.
         String gauge = "model=\"" + OTHER + "\",status";
-        assertTrue(get("/actuator/prometheus").body().contains(gauge), "its status gauge while served");
+        assertTrue(http.get("/actuator/prometheus").body().contains(gauge), "its status gauge while served");
         Traffic draining = new Traffic(OTHER, 4);
         draining.awaitMore(2);
-        assertEquals(202, send("DELETE", "/v1/models/" + OTHER, "").statusCode());
+        assertEquals(202, http.sendJson("DELETE", "/v1/models/" + OTHER, "").statusCode());
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (get("/v1/models/" + OTHER).statusCode() != 404) {
+        while (http.get("/v1/models/" + OTHER).statusCode() != 404) {
             assertTrue(System.nanoTime() < deadline, "never unloaded");
             Thread.sleep(100);
         }
@@ -93,20 +95,20 @@ class ModelManagementTest {
         assertTrue(seen.containsKey(503), "503 while it drains: " + seen);
         assertTrue(seen.containsKey(404), seen.toString());
         assertFalse(draining.missingRetryAfter.get(), "every 503 carries Retry-After");
-        assertFalse(get("/actuator/prometheus").body().contains(gauge), "its gauges are gone");
+        assertFalse(http.get("/actuator/prometheus").body().contains(gauge), "its gauges are gone");
 
         // bad requests
-        assertEquals(404, send("PUT", "/v1/models/yolo_v99", "{}").statusCode());
-        HttpResponse<String> badEngine = send("PUT", "/v1/models/" + OTHER, "{\"engine\": \"tensorflow\"}");
+        assertEquals(404, http.sendJson("PUT", "/v1/models/yolo_v99", "{}").statusCode());
+        HttpResponse<String> badEngine = http.sendJson("PUT", "/v1/models/" + OTHER, "{\"engine\": \"tensorflow\"}");
         assertEquals(400, badEngine.statusCode(), badEngine.body());
         // the hostile settings: each field named, and nothing started (the model stays unknown)
-        HttpResponse<String> hostile = send("PUT", "/v1/models/" + OTHER,
+        HttpResponse<String> hostile = http.sendJson("PUT", "/v1/models/" + OTHER,
                 "{\"workers\": 100000, \"queueCapacity\": -1, \"device\": \"gpu99999\", \"batchSize\": 65}");
         assertEquals(400, hostile.statusCode(), hostile.body());
         for (String field : new String[] {"workers:", "queueCapacity:", "device:", "batchSize:"}) {
             assertTrue(hostile.body().contains(field), field + " named in " + hostile.body());
         }
-        assertEquals(404, send("DELETE", "/v1/models/" + OTHER, "").statusCode());
+        assertEquals(404, http.sendJson("DELETE", "/v1/models/" + OTHER, "").statusCode());
         assertEquals(200, detect(TestModels.FAST).statusCode(), "still serving");
     }
 
@@ -165,31 +167,16 @@ class ModelManagementTest {
     private void await(String path, Predicate<JsonNode> condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get(path);
-            if (response.statusCode() == 200 && condition.test(JSON.readTree(response.body()))) {
+            HttpResponse<String> response = http.get(path);
+            if (response.statusCode() == 200 && condition.test(ServiceHttp.json(response))) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(path + " never reached the expected state: " + get(path).body());
+        throw new AssertionError(path + " never reached the expected state: " + http.get(path).body());
     }
 
     private HttpResponse<String> detect(String model) throws Exception {
-        byte[] image = TestImages.resource("photo.png");
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/models/" + model + "/detect"))
-                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json")
-                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.post("/v1/models/" + model + "/detect", "image/png", TestImages.resource("photo.png"));
     }
 }

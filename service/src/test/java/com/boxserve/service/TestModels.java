@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assumptions.abort;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +48,10 @@ public final class TestModels {
 
     /** Waits until readiness answers 200 (every required model READY; 503 before), three minutes at most. */
     public static void awaitReadiness(String baseUrl) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        ServiceHttp http = new ServiceHttp(baseUrl);
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+            if (http.get("/actuator/health/readiness").statusCode() == 200) {
                 return;
             }
             Thread.sleep(200);

@@ -3,9 +3,7 @@ package com.boxserve.service.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import com.boxserve.service.ServiceHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -48,9 +46,8 @@ class ContainerImageTest {
             container.start();
             String base = "http://" + container.getHost() + ":" + container.getMappedPort(8080);
             byte[] photo = Files.readAllBytes(ExternalTools.ROOT.resolve("service/src/test/resources/images/photo.png"));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(base + "/v1/models/" + MODEL + "/detect")).header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(photo)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = new ServiceHttp(base)
+                    .post("/v1/models/" + MODEL + "/detect", "image/png", photo);
             assertEquals(200, response.statusCode(), response.body());
             assertTrue(response.body().contains("\"random\":true"), "random weights are flagged: " + response.body());
         }

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.boxserve.service.BoxserveApplication;
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestImages;
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,9 +29,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class PrometheusScrapeTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @TempDir
     Path temp;
 
@@ -48,20 +42,18 @@ class PrometheusScrapeTest {
         Process scraper = null;
         try {
             int port = ((WebServerApplicationContext) service).getWebServer().getPort();
-            TestModels.awaitReadiness("http://127.0.0.1:" + port);
+            String base = "http://127.0.0.1:" + port;
+            TestModels.awaitReadiness(base);
+            ServiceHttp http = new ServiceHttp(base);
+            String detect = "/v1/models/" + TestModels.FAST + "/detect";
             byte[] image = TestImages.resource("photo.png");
             int requests = 7;
             for (int i = 0; i < requests; i++) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/models/" + TestModels.FAST + "/detect"))
-                        .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.post(detect, "image/png", image);
                 assertEquals(200, response.statusCode(), response.body());
             }
             // one refused request must not count as a success
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models/" + TestModels.FAST
-                    + "/detect")).header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofString("text"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            http.post(detect, "image/png", "text".getBytes(StandardCharsets.UTF_8));
 
             int prometheusPort = freePort();
             Path config = temp.resolve("prometheus.yml");
@@ -77,7 +69,7 @@ class PrometheusScrapeTest {
             scraper = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + temp.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
                     .redirectErrorStream(true).redirectOutput(temp.resolve("prometheus.log").toFile()).start();
-            String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/query?query=";
+            ServiceHttp api = new ServiceHttp("http://127.0.0.1:" + prometheusPort);
 
             JsonNode up = query(api, "up{job=\"boxserve\"}", result -> result.size() == 1
                     && "1".equals(result.get(0).path("value").get(1).asText()));
@@ -102,16 +94,15 @@ class PrometheusScrapeTest {
     }
 
     /** Asks Prometheus until the result satisfies the condition (scrapes take a second or two). */
-    private JsonNode query(String api, String promql, Predicate<JsonNode> ready) throws Exception {
+    private JsonNode query(ServiceHttp api, String promql, Predicate<JsonNode> ready) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode result = null;
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(api + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = api.get("/api/v1/query?query="
+                        + URLEncoder.encode(promql, StandardCharsets.UTF_8));
                 if (response.statusCode() == 200) {
-                    result = JSON.readTree(response.body()).path("data").path("result");
+                    result = ServiceHttp.json(response).path("data").path("result");
                     if (ready.test(result)) {
                         return result;
                     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestModels;
 import com.boxserve.service.training.Engines;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,18 +27,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NetworkApiTest {
 
-    private static final ObjectMapper JSON = NetworksHttp.JSON;
+    private static final ObjectMapper JSON = ServiceHttp.JSON;
 
     @LocalServerPort
     int port;
-
-    private NetworksHttp http() {
-        return new NetworksHttp(port);
-    }
+    private ServiceHttp http;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("boxserve.models.directory", TestModels::none);
+    }
+
+    @BeforeEach
+    void connect() {
+        http = new ServiceHttp(port);
     }
 
     @Test
@@ -191,29 +195,29 @@ class NetworkApiTest {
         assertEquals(List.of(8), shapes.get("1.layers.1.norm2.bias"));
         assertEquals(1 + 2 * 12, shapes.size());
         assertEquals(List.of(7, 8), ints(layer.path("outputShape")));
-        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(7, 8), "layers", List.of(
+        assertProblem(train(Map.of("dryRun", true, "inputShape", List.of(7, 8), "layers", List.of(
                 Map.of("kind", "transformerEncoder", "nhead", 3)))), 400, "dModel 8 must divide into nhead 3 heads");
-        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(7, 8), "layers", List.of(
+        assertProblem(train(Map.of("dryRun", true, "inputShape", List.of(7, 8), "layers", List.of(
                 Map.of("kind", "transformerEncoder", "nhead", 2, "paddingMask", true)))), 400,
                 "layer 0 must be an embedding with a paddingIdx");
     }
 
     @Test
     void aShapeErrorNamesTheLayerAndBothShapes() throws Exception {
-        HttpResponse<String> response = http().train(Map.of("dryRun", true, "inputShape", List.of(1, 8, 8), "layers", List.of(
+        HttpResponse<String> response = train(Map.of("dryRun", true, "inputShape", List.of(1, 8, 8), "layers", List.of(
                 Map.of("kind", "conv2d", "outChannels", 4, "kernelSize", 3),
                 Map.of("kind", "maxPool2d", "kernelSize", 2),
                 Map.of("kind", "flatten"),
                 Map.of("kind", "linear", "inFeatures", 64, "outFeatures", 2))));
         assertProblem(response, 400, "layer 3 (linear): expects 64 inputs, gets 36");
-        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv1d",
+        assertProblem(train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv1d",
                 "outChannels", 1, "kernelSize", 2)))), 400, "layer 0 (conv1d): expects [channels, length] per sample, gets (3)");
-        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "relu",
+        assertProblem(train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "relu",
                 "kernelSize", 2)))), 400, "layer 0 (relu): takes no argument [kernelSize]");
-        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(1000, 2), "layers", List.of(Map.of("kind", "gru",
+        assertProblem(train(Map.of("dryRun", true, "inputShape", List.of(1000, 2), "layers", List.of(Map.of("kind", "gru",
                 "hiddenSize", 4)))), 400, "layer 0 (gru): its sequences of 1000 steps are over the sequence-length cap of 512 "
                 + "(boxserve.training.max-sequence-length)");
-        assertProblem(http().train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv3d")))),
+        assertProblem(train(Map.of("dryRun", true, "inputShape", List.of(3), "layers", List.of(Map.of("kind", "conv3d")))),
                 400, "layer 0: unknown kind 'conv3d'");
     }
 
@@ -244,7 +248,7 @@ class NetworkApiTest {
     void aDivergingRunIsA422NamingTheEpoch() throws Exception {
         ObjectNode request = JSON.createObjectNode().put("preset", "linear-module");
         request.set("optimizer", JSON.valueToTree(Map.of("kind", "sgd", "learningRate", 5)));
-        assertProblem(http().train(request), 422, "at epoch");
+        assertProblem(train(request), 422, "at epoch");
     }
 
     /**
@@ -264,19 +268,19 @@ class NetworkApiTest {
             ok(Map.of("preset", "cnn-bars", "epochs", 2, "predict", List.of(List.of(Collections.nCopies(8,
                     Collections.nCopies(8, 0.5))))));
             ok(Map.of("preset", "min-pool", "dryRun", true));
-            assertEquals(422, http().train(diverging).statusCode());
+            assertEquals(422, train(diverging).statusCode());
         }
         assertEquals(before, engine.getManagedArrays().size(), "arrays still held by the engine's managers");
     }
 
     @Test
     void listsTheLayerKindsAndThePresets() throws Exception {
-        JsonNode layers = JSON.readTree(http().get("/v1/training/layers"));
+        JsonNode layers = ServiceHttp.json(http.get("/v1/training/layers"));
         assertEquals(24, layers.size());
         JsonNode linear = layers.get(0);
         assertEquals("torch.nn.Linear", linear.path("pytorch").asText());
         assertTrue(linear.path("arguments").toString().contains("\"name\":\"trainable\""));
-        JsonNode presets = JSON.readTree(http().get("/v1/training/networks/presets"));
+        JsonNode presets = ServiceHttp.json(http.get("/v1/training/networks/presets"));
         assertEquals(List.of("linear-module", "cnn-bars", "min-pool", "lstm-sine", "rnn-majority",
                 "transformer-repeat"),
                 presets.findValuesAsText("name"));
@@ -297,9 +301,13 @@ class NetworkApiTest {
         assertTrue(actual.contains(detail), actual);
     }
 
+    private HttpResponse<String> train(Object body) throws Exception {
+        return http.sendJson("POST", "/v1/training/networks", body);
+    }
+
     /** A 200 that ran every epoch it asked for: no figure here may come from a run the time limit cut short. */
     private JsonNode ok(Object body) throws Exception {
-        HttpResponse<String> response = http().train(body);
+        HttpResponse<String> response = train(body);
         assertEquals(200, response.statusCode(), response.body());
         JsonNode result = JSON.readTree(response.body());
         assertTrue(result.path("stoppedEarly").isMissingNode(), result.path("stoppedEarly").asText());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NetworkParityTest {
 
-    private static final ObjectMapper JSON = NetworksHttp.JSON;
+    private static final ObjectMapper JSON = ServiceHttp.JSON;
     private static final Path PYTHON = Path.of(System.getProperty("parity.python", "/usr/bin/python3"));
     private static final Path SCRIPT = Path.of("src/test/python/network_parity.py");
     private static final Path OUT = Path.of("target/network-parity");
@@ -42,10 +43,6 @@ class NetworkParityTest {
 
     @LocalServerPort
     int port;
-
-    private NetworksHttp http() {
-        return new NetworksHttp(port);
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -56,10 +53,11 @@ class NetworkParityTest {
     void twentyStepsGivePytorchsLossesAndParameters() throws Exception {
         requireTorch();
         Files.createDirectories(OUT);
+        ServiceHttp http = new ServiceHttp(port);
         List<String> files = new ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> entry : cases().entrySet()) {
             Map<String, Object> request = entry.getValue();
-            HttpResponse<String> response = http().train(request);
+            HttpResponse<String> response = http.sendJson("POST", "/v1/training/networks", request);
             assertEquals(200, response.statusCode(), entry.getKey() + ": " + response.body());
             JsonNode answer = JSON.readTree(response.body());
             assertEquals(STEPS, answer.path("trace").path("stepLosses").size(), entry.getKey());

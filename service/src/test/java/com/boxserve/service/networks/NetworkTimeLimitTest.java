@@ -3,6 +3,7 @@ package com.boxserve.service.networks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -28,10 +29,10 @@ class NetworkTimeLimitTest {
 
     @Test
     void aRunPastTheTimeLimitAnswersTheEpochsDone() throws Exception {
-        HttpResponse<String> response = new NetworksHttp(port).train(Map.of("preset", "linear-module", "epochs", 100000,
-                "batchSize", 1));
+        HttpResponse<String> response = new ServiceHttp(port).sendJson("POST", "/v1/training/networks",
+                Map.of("preset", "linear-module", "epochs", 100000, "batchSize", 1));
         assertEquals(200, response.statusCode(), response.body());
-        JsonNode result = NetworksHttp.JSON.readTree(response.body());
+        JsonNode result = ServiceHttp.json(response);
         String stopped = result.path("stoppedEarly").asText();
         assertTrue(stopped.contains("time limit of 2 s"), stopped);
         int done = result.path("epochsDone").asInt();

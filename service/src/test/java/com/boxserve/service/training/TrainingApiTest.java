@@ -3,11 +3,11 @@ package com.boxserve.service.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,7 +36,7 @@ class TrainingApiTest {
 
     @LocalServerPort
     int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ServiceHttp http;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
@@ -179,6 +180,19 @@ class TrainingApiTest {
         assertEquals(JSON.readTree("[[[9.0, 8.0]]]"), rectangle.path("output"));
     }
 
+    /** Where PyTorch takes a scalar (nn.MaxPool2d(2), a tensor of one x), the API does: the same answers as the arrays. */
+    @Test
+    void takesAScalarWherePytorchDoes() throws Exception {
+        String input = "[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]";
+        assertEquals(json(post("/v1/tensors/pool", "{\"input\": " + input + ", \"kernel\": [2, 2], \"stride\": [1, 1]}"))
+                .path("output"), json(post("/v1/tensors/pool", "{\"input\": " + input + ", \"kernel\": 2, \"stride\": 1}"))
+                .path("output"));
+        JsonNode one = json(post("/v1/autograd/derivative", "{\"expression\": \"x^2 + 3*x + 4\", \"x\": 1.5}"));
+        assertEquals(1, one.path("points").size());
+        assertEquals(6.0, one.path("points").get(0).path("derivative").asDouble(), 1e-9);
+        assertProblem(post("/v1/tensors/pool", "{\"input\": " + input + ", \"kernel\": [2, 2, 2]}"), 400, "one or two");
+    }
+
     @Test
     void drawsTheLossCurve() throws Exception {
         HttpResponse<String> svg = http.send(HttpRequest.newBuilder(uri("/v1/training/examples/linear-regression-manual"))
@@ -286,17 +300,21 @@ class TrainingApiTest {
         assertTrue(response.body().contains(mentions), "'" + mentions + "' in " + response.body());
     }
 
+    @BeforeEach
+    void connect() {
+        http = new ServiceHttp(port);
+    }
+
     private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+        return http.uri(path);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.get(path);
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.sendJson("POST", path, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {

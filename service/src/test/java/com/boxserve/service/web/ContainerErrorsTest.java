@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import com.boxserve.service.RawHttp;
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestModels;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -69,9 +67,8 @@ class ContainerErrorsTest {
     }
 
     private void assertStillServing() throws Exception {
-        HttpResponse<String> next = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v1/training/examples/autograd"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> next = new ServiceHttp("http://127.0.0.1:" + port)
+                .post("/v1/training/examples/autograd", null, null);
         assertEquals(200, next.statusCode(), next.body());
     }
 

@@ -3,13 +3,11 @@ package com.boxserve.service.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.ServiceHttp;
 import com.boxserve.service.TestModels;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -60,7 +58,7 @@ class WebPageBrowserTest {
 
             browser.findElement(By.id("image")).sendKeys(photo.toString());
             wait.until(ExpectedConditions.attributeToBe(By.id("json"), "data-ready", "true"));
-            JsonNode shown = new ObjectMapper().readTree(browser.findElement(By.id("json")).getText());
+            JsonNode shown = ServiceHttp.JSON.readTree(browser.findElement(By.id("json")).getText());
             // the page shows exactly what the API answered
             TestModels.assertSameDetections(expected.path("detections"), shown.path("detections"), 0, 0);
             WebElement canvas = browser.findElement(By.id("canvas"));
@@ -79,15 +77,13 @@ class WebPageBrowserTest {
     }
 
     private JsonNode api(Path image) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/v1/models/" + TestModels.FAST + "/detect"))
-                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofFile(image)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = new ServiceHttp(port)
+                .post("/v1/models/" + TestModels.FAST + "/detect", "image/png", Files.readAllBytes(image));
         if (response.statusCode() == 503) {
             Thread.sleep(1000);
             return api(image);
         }
         assertEquals(200, response.statusCode(), response.body());
-        return new ObjectMapper().readTree(response.body());
+        return ServiceHttp.json(response);
     }
 }
