@@ -60,6 +60,19 @@ class AccessControlTest {
         assertFalse(output.getAll().contains(TOKEN) || output.getAll().contains(ADMIN), "no token in the logs");
     }
 
+    /** The Open Inference Protocol's routes need the token too, in its words; its health routes stay open for probes. */
+    @Test
+    void theOpenInferenceProtocolNeedsTheTokenButForItsHealth() throws Exception {
+        HttpResponse<String> missing = send("GET", "/v2", null);
+        assertEquals(401, missing.statusCode());
+        assertEquals("application/json", missing.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(ServiceHttp.json(missing).path("error").asText().contains("Authorization: Bearer"), missing.body());
+        assertEquals(401, send("POST", "/v2/models/fcos_resnet50_fpn/infer", null).statusCode());
+        assertEquals(200, send("GET", "/v2", TOKEN).statusCode());
+        assertEquals(200, send("GET", "/v2/health/live", null).statusCode());
+        assertEquals(404, send("GET", "/v2/models/fcos_resnet50_fpn/ready", TOKEN).statusCode(), "past the door");
+    }
+
     @Test
     void modelManagementNeedsTheAdminToken() throws Exception {
         assertEquals(401, send("DELETE", "/v1/models/fcos_resnet50_fpn", null).statusCode());

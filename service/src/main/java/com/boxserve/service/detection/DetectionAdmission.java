@@ -28,11 +28,14 @@ public class DetectionAdmission implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        if (handler instanceof HandlerMethod method && method.hasMethodAnnotation(DetectionEndpoint.class)) {
+        DetectionEndpoint endpoint = handler instanceof HandlerMethod method
+                ? method.getMethodAnnotation(DetectionEndpoint.class) : null;
+        if (endpoint != null) {
             @SuppressWarnings("unchecked")
             Map<String, String> route = (Map<String, String>) request.getAttribute(
                     HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
-            request.setAttribute(DetectionCall.ATTRIBUTE, detections.admit(route.get("name"), request.getContentLengthLong()));
+            request.setAttribute(DetectionCall.ATTRIBUTE, detections.admit(route.get("name"), endpoint.api(),
+                    request.getContentLengthLong()));
         }
         return true;
     }

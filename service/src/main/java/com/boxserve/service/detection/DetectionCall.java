@@ -19,22 +19,25 @@ public final class DetectionCall {
     public static final String ATTRIBUTE = "com.boxserve.service.detection.DetectionCall";
 
     private final ServedModel model;
+    private final String api;
     private final WorkerPool<DetectionInput, DetectionResult>.Admission admission;
     private final DetectionMetrics metrics;
     private final long startedNanos;
     private final Instant deadline;
     private volatile String outcome;
 
-    DetectionCall(ServedModel model, WorkerPool<DetectionInput, DetectionResult>.Admission admission,
+    DetectionCall(ServedModel model, String api, WorkerPool<DetectionInput, DetectionResult>.Admission admission,
             DetectionMetrics metrics, long startedNanos, Instant deadline) {
         this.model = model;
+        this.api = api;
         this.admission = admission;
         this.metrics = metrics;
         this.startedNanos = startedNanos;
         this.deadline = deadline;
     }
 
-    ServedModel model() {
+    /** The model the request was admitted to. */
+    public ServedModel model() {
         return model;
     }
 
@@ -61,7 +64,7 @@ public final class DetectionCall {
     void finish(int status) {
         admission.close();
         String ended = outcome;
-        metrics.request(model, ended != null ? ended : FailureKind.outcomeOfStatus(status),
+        metrics.request(model, api, ended != null ? ended : FailureKind.outcomeOfStatus(status),
                 System.nanoTime() - startedNanos);
     }
 }

@@ -6,7 +6,6 @@ import com.boxserve.service.detection.DetectionResponse.ImageSize;
 import com.boxserve.service.detection.DetectionResponse.ModelRef;
 import com.boxserve.service.detection.DetectionResponse.Timings;
 import com.boxserve.service.models.ModelView.WeightsView;
-import com.boxserve.zoo.CocoCategories;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.WeightsProvenance;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,9 +15,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -67,8 +64,8 @@ public class DetectionController {
             @RequestParam(required = false) List<String> classes,
             @RequestParam(required = false) Integer maxDetections,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
-        byte[] bytes = readLimited(body);
-        DetectionOptions options = options(threshold, classes, maxDetections);
+        byte[] bytes = limits.readBody(body);
+        DetectionOptions options = RequestedOptions.of(threshold, classes, maxDetections);
         return respond(detections.detect(call, List.of(bytes), options), accept);
     }
 
@@ -92,7 +89,7 @@ public class DetectionController {
         for (MultipartFile image : images) {
             bytes.add(image.getBytes());
         }
-        DetectionOptions options = options(threshold, classes, maxDetections);
+        DetectionOptions options = RequestedOptions.of(threshold, classes, maxDetections);
         List<Detected> answers = detections.detect(call, bytes, options);
         if (answers.size() == 1) {
             return respond(answers, accept);
@@ -143,31 +140,6 @@ public class DetectionController {
                 new Timings(millis(answer.image().decodeNanos()), millis(answer.queueNanos()),
                         millis(answer.inferenceNanos()), millis(answer.totalNanos()), answer.batchSize()),
                 weights.isRandom() ? weights.describe() : null);
-    }
-
-    private static DetectionOptions options(Float threshold, List<String> classes, Integer maxDetections) {
-        Set<Integer> ids = new HashSet<>();
-        if (classes != null) {
-            for (String value : classes) {
-                for (String name : value.split(",")) {
-                    if (!name.isBlank()) {
-                        try {
-                            ids.add(CocoCategories.id(name));
-                        } catch (IllegalArgumentException e) {
-                            throw ServiceFailure.invalid(e.getMessage());
-                        }
-                    }
-                }
-            }
-        }
-        return new DetectionOptions(threshold, ids, maxDetections);
-    }
-
-    /** A body sent without a length (chunked) is read only one byte past the limit. */
-    private byte[] readLimited(InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes().toBytes() + 1));
-        limits.checkBody(bytes.length, false);
-        return bytes;
     }
 
     private static double millis(long nanos) {

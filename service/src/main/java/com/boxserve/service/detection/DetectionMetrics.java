@@ -21,19 +21,22 @@ class DetectionMetrics {
         this.meters = meters;
     }
 
-    /** One request, however many images it carried; {@code model} is null for a name nobody serves. */
-    void request(ServedModel model, String outcome, long totalNanos) {
+    /**
+     * One request, however many images it carried; {@code model} is null for a name nobody serves,
+     * {@code api} the protocol it came by.
+     */
+    void request(ServedModel model, String api, String outcome, long totalNanos) {
         // an unknown model name is not used as a tag: that would let clients create meters at will
         String name = model == null ? "unknown" : model.name();
         String engine = model == null ? "none" : model.engineName();
         Counter.builder("boxserve.detect.requests")
                 .description("detect requests by outcome (one per request, however many images)")
-                .tags("model", name, "engine", engine, "outcome", outcome)
+                .tags("model", name, "engine", engine, "api", api, "outcome", outcome)
                 .register(meters)
                 .increment();
         Timer.builder("boxserve.detect.request")
                 .description("a detect request from the door to its answer")
-                .tags("model", name, "engine", engine, "outcome", outcome)
+                .tags("model", name, "engine", engine, "api", api, "outcome", outcome)
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(totalNanos, TimeUnit.NANOSECONDS);

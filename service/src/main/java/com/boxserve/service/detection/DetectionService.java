@@ -16,6 +16,7 @@ import com.boxserve.zoo.InputSizeRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.springframework.stereotype.Service;
 
 /**
@@ -50,22 +51,32 @@ public class DetectionService {
      *
      * @param declaredBytes the body's declared length, raw or multipart; -1 when it is not declared
      */
-    public DetectionCall admit(String modelName, long declaredBytes) {
+    public DetectionCall admit(String modelName, String api, long declaredBytes) {
         long started = System.nanoTime();
         ServedModel model = null;
         try {
             model = registry.get(modelName);
             limits.checkBody(declaredBytes, true);
-            return new DetectionCall(model, model.admit(), metrics, started,
+            return new DetectionCall(model, api, model.admit(), metrics, started,
                     Instant.now().plus(models.requestTimeout()));
         } catch (RuntimeException e) {
-            metrics.request(model, FailureKind.outcomeOf(e), System.nanoTime() - started);
+            metrics.request(model, api, FailureKind.outcomeOf(e), System.nanoTime() - started);
             throw e;
         }
     }
 
-    /** Detects objects in each image, in order. All images are decoded and checked before any is queued. */
+    /** Detects objects in each encoded image, in order. All are decoded and checked before any is queued. */
     public List<Detected> detect(DetectionCall call, List<byte[]> images, DetectionOptions options) {
+        return detect(call, options, images.size(), i -> decoder.decode(images.get(i)));
+    }
+
+    /** Detects objects in images a client sent as pixels (the Open Inference Protocol's UINT8 tensors). */
+    public List<Detected> detectPixels(DetectionCall call, List<DecodedImage> images, DetectionOptions options) {
+        return detect(call, options, images.size(), images::get);
+    }
+
+    private List<Detected> detect(DetectionCall call, DetectionOptions options, int count,
+            IntFunction<DecodedImage> image) {
         ServedModel model = call.model();
         try {
             DetectorMetadata metadata = model.metadata().orElseThrow(() -> new IllegalStateException("no metadata"));
@@ -76,24 +87,24 @@ public class DetectionService {
             }
             InputSizeRule sizes = new InputSizeRule(metadata.architecture(), models.maxInputSide());
             List<DecodedImage> decoded = new ArrayList<>();
-            for (byte[] bytes : images) {
-                DecodedImage image = decoder.decode(bytes);
-                metrics.decoded(model, image);
+            for (int i = 0; i < count; i++) {
+                DecodedImage next = image.apply(i);
+                metrics.decoded(model, next);
                 try {
-                    sizes.check(image.width(), image.height());
+                    sizes.check(next.width(), next.height());
                 } catch (ImageShapeException e) {
                     throw ServiceFailure.of(e);
                 }
-                decoded.add(image);
+                decoded.add(next);
             }
             List<Detected> answers = new ArrayList<>();
             // one image at a time, in the request's one place: its images come back in order
-            for (DecodedImage image : decoded) {
+            for (DecodedImage ready : decoded) {
                 // checked for this model above: the worker's translator does not check again
-                DetectionInput input = new DetectionInput(ImageFactory.getInstance().fromImage(image.pixels()), options,
+                DetectionInput input = new DetectionInput(ImageFactory.getInstance().fromImage(ready.pixels()), options,
                         metadata);
                 WorkerPool.Outcome<DetectionResult> outcome = call.admission().call(input, call.deadline());
-                answers.add(new Detected(model, image, outcome.output(), outcome.queueNanos(), outcome.inferenceNanos(),
+                answers.add(new Detected(model, ready, outcome.output(), outcome.queueNanos(), outcome.inferenceNanos(),
                         System.nanoTime() - call.startedNanos(), outcome.batchSize()));
             }
             answers.forEach(metrics::detected);

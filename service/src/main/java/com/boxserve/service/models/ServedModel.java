@@ -139,13 +139,22 @@ public final class ServedModel {
      */
     public WorkerPool<DetectionInput, DetectionResult>.Admission admit() {
         WorkerPool<DetectionInput, DetectionResult> current = pool;
+        requireReady(current);
+        return current.admit();
+    }
+
+    /** Refuses, saying why, unless the model is READY; a FAILED model's refusal names no retry time. */
+    public void requireReady() {
+        requireReady(pool);
+    }
+
+    private void requireReady(WorkerPool<DetectionInput, DetectionResult> current) {
         ModelStatus now = status;
         if (now != ModelStatus.READY || current == null) {
             String why = failure().map(reason -> ": " + reason).orElse("");
             throw ServiceFailure.retryable(FailureKind.MODEL_NOT_READY, name + " is " + now + why,
                     now == ModelStatus.FAILED ? null : LOADING_RETRY);
         }
-        return current.admit();
     }
 
     void loaded(DetectorMetadata metadata, Detector detector) {

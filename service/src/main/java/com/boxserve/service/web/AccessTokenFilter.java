@@ -18,13 +18,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
- * Bearer tokens for the API and the metrics, when configured (the admin API's is checked by
- * {@link ManagementAccessInterceptor}, which knows the endpoints by their annotation). Tokens are compared
- * in constant time (digests of equal length, {@link MessageDigest#isEqual}) and never logged.
- * Refusals go through the same exception handler as every other error, as problem details.
+ * Bearer tokens for the API ({@code /v1}, and the Open Inference Protocol's {@code /v2} but for its
+ * health routes, which Kubernetes probes call without one) and the metrics, when configured (the
+ * admin API's is checked by {@link ManagementAccessInterceptor}, which knows the endpoints by their
+ * annotation). Tokens are compared in constant time (digests of equal length,
+ * {@link MessageDigest#isEqual}) and never logged. Refusals go through the same exception handler as
+ * every other error.
  */
 @Component
-@Order(Ordered.LOWEST_PRECEDENCE - 1) // before the detect endpoint's admission: a refused caller takes no place
+@Order(Ordered.LOWEST_PRECEDENCE - 1)
 public class AccessTokenFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
@@ -44,7 +46,7 @@ public class AccessTokenFilter extends OncePerRequestFilter {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String presented = bearer(request);
         try {
-            if (path.startsWith("/v1/")) {
+            if (path.startsWith("/v1/") || path.startsWith("/v2") && !path.startsWith("/v2/health/")) {
                 checkApi(presented);
             } else if (path.equals("/actuator/prometheus") && SecurityProperties.present(security.metricsToken())
                     && !matches(presented, security.metricsToken())) {

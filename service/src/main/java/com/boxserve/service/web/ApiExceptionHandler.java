@@ -1,6 +1,7 @@
 package com.boxserve.service.web;
 
 import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.JsonBodyErrors;
 import com.boxserve.service.failure.ServiceFailure;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -58,7 +59,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        return failure(ServiceFailure.invalid(JsonBodyErrors.describe(e)));
+        return failure(ServiceFailure.invalid(JsonBodyErrors.describe(e.getCause())));
     }
 
     /** A request record's constraints (Bean Validation), every field that breaks one named. */

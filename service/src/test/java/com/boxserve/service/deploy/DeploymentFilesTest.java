@@ -3,8 +3,11 @@ package com.boxserve.service.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.openinference.OpenInferenceController;
+import com.boxserve.zoo.DetectorArchitecture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.yaml.snakeyaml.Yaml;
 
 /** The compose file validates, the Kubernetes manifests parse and agree with the service, the dashboard queries real metrics. */
@@ -68,6 +72,54 @@ public class DeploymentFilesTest {
         assertEquals("http", map(((List<?>) map(service.get("spec")).get("ports")).get(0)).get("targetPort"));
         Map<String, Object> hpa = kind(documents, "HorizontalPodAutoscaler");
         assertEquals("boxserve", map(map(hpa.get("spec")).get("scaleTargetRef")).get("name"));
+    }
+
+    /**
+     * The KServe runtime declares the protocol the service speaks and probes routes it serves, on the
+     * port it listens on; each InferenceService names that runtime, one of its formats and protocols,
+     * and (where it serves one model) a detector the zoo exports.
+     */
+    @Test
+    void kserveManifestsMatchTheServicesProtocolRoutesAndModels() throws Exception {
+        Map<String, Object> runtime = yaml(ROOT.resolve("deploy/kserve/serving-runtime.yaml")).get(0);
+        assertEquals("ClusterServingRuntime", runtime.get("kind"));
+        Map<String, Object> spec = map(runtime.get("spec"));
+        List<?> protocols = (List<?>) spec.get("protocolVersions");
+        assertEquals(List.of("v2"), protocols, "the protocols served: REST v2 (no gRPC yet)");
+        Map<String, Object> container = map(((List<?>) spec.get("containers")).get(0));
+        assertEquals("kserve-container", container.get("name"));
+        List<String> routes = new ArrayList<>();
+        for (Method method : OpenInferenceController.class.getMethods()) {
+            GetMapping get = method.getAnnotation(GetMapping.class);
+            if (get != null) {
+                routes.addAll(List.of(get.value()));
+            }
+        }
+        int port = (int) map(yaml(ROOT.resolve("service/src/main/resources/application.yml")).get(0).get("server"))
+                .get("port");
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            assertTrue(routes.contains(path(container, probe)), probe + " " + path(container, probe) + " not in " + routes);
+            assertEquals(port, map(map(container.get(probe)).get("httpGet")).get("port"), probe);
+        }
+        assertEquals("/v2/health/ready", path(container, "readinessProbe"));
+        assertTrue(((List<?>) container.get("env")).contains(Map.of("name", "BOXSERVE_MODELS_DIRECTORY",
+                "value", "/mnt/models")), "the models where KServe's storage initializer puts them");
+        List<Object> formats = ((List<?>) spec.get("supportedModelFormats")).stream().map(f -> map(f).get("name"))
+                .toList();
+        for (String file : List.of("one-model-autoscaled.yaml", "all-seven.yaml")) {
+            Map<String, Object> predictor = map(map(yaml(ROOT.resolve("deploy/kserve/" + file)).get(0).get("spec"))
+                    .get("predictor"));
+            Map<String, Object> model = map(predictor.get("model"));
+            assertEquals(map(runtime.get("metadata")).get("name"), model.get("runtime"), file);
+            assertTrue(formats.contains(map(model.get("modelFormat")).get("name")), file);
+            assertTrue(protocols.contains(model.get("protocolVersion")), file);
+            assertEquals("concurrency", predictor.get("scaleMetric"), file);
+            for (Object variable : model.get("env") == null ? List.of() : (List<?>) model.get("env")) {
+                if ("BOXSERVE_MODELS_INCLUDE".equals(map(variable).get("name"))) {
+                    assertTrue(DetectorArchitecture.modelNames().contains(map(variable).get("value")), file);
+                }
+            }
+        }
     }
 
     /**

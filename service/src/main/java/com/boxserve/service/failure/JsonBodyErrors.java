@@ -1,6 +1,5 @@
-package com.boxserve.service.web;
+package com.boxserve.service.failure;
 
-import com.boxserve.service.failure.ServiceFailure;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -8,19 +7,18 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 
 /**
  * What is wrong with a JSON body, in the client's terms: the field and what it takes, never a
  * Java type or Jackson's message (which names classes and source positions of ours).
  */
-final class JsonBodyErrors {
+public final class JsonBodyErrors {
 
     private JsonBodyErrors() {
     }
 
-    static String describe(HttpMessageNotReadableException e) {
-        Throwable cause = e.getCause();
+    /** @param cause what the JSON reader threw (the cause of Spring's unreadable-message exception), or null */
+    public static String describe(Throwable cause) {
         if (cause instanceof UnrecognizedPropertyException unknown) {
             String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", ", "; the fields are ", ""));
