@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.deploy.ExternalTools;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.workload.WorkerPool;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +221,56 @@ class OpenInferenceApiTest {
         String metrics = http.get("/actuator/prometheus").body();
         assertTrue(metrics.contains("api=\"v2\""), "v2 requests are counted apart");
         assertTrue(metrics.contains("outcome=\"overloaded\""));
+    }
+
+    /** curl, a client this project did not write, on every route: JSON, and binary data both ways. */
+    @Test
+    void curlReachesEveryRoute() throws Exception {
+        Path curl = ExternalTools.require("curl", "curl");
+        String version = json(http.get(MODEL)).path("versions").get(0).asText();
+        for (String route : List.of("/v2/health/live", "/v2/health/ready", "/v2", MODEL, MODEL + "/versions/" + version,
+                MODEL + "/ready", MODEL + "/versions/" + version + "/ready")) {
+            assertEquals("200", curl(curl, route).get(0), route);
+        }
+        byte[] png = TestImages.resource("photo.png");
+        Path request = Files.createTempFile("infer", ".json");
+        Files.writeString(request, "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], "
+                + "\"data\": [\"" + Base64.getEncoder().encodeToString(png) + "\"]}]}");
+        List<String> jsonAnswer = curl(curl, INFER, "-H", "Content-Type: application/json", "--data-binary", "@" + request);
+        assertEquals("200", jsonAnswer.get(0), jsonAnswer.toString());
+        JsonNode outputs = ServiceHttp.JSON.readTree(jsonAnswer.get(1)).path("outputs");
+
+        byte[] header = ("{\"parameters\": {\"binary_data_output\": true}, \"outputs\": [{\"name\": \"labels\"}], "
+                + "\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"parameters\": "
+                + "{\"binary_data_size\": " + (4 + png.length) + "}}]}").getBytes(StandardCharsets.UTF_8);
+        Path binary = Files.createTempFile("infer", ".bin");
+        Files.write(binary, ByteBuffer.allocate(header.length + 4 + png.length).put(header).put(element(png)).array());
+        Path answer = Files.createTempFile("answer", ".bin");
+        List<String> binaryAnswer = curl(curl, MODEL + "/versions/" + version + "/infer", "-H",
+                "Content-Type: application/octet-stream", "-H", "Inference-Header-Content-Length: " + header.length,
+                "--data-binary", "@" + binary, "-o", answer.toString(), "-D", "-");
+        assertEquals("200", binaryAnswer.get(0), binaryAnswer.toString());
+        int length = Integer.parseInt(binaryAnswer.stream().filter(line -> line.toLowerCase().startsWith(
+                "inference-header-content-length:")).findFirst().orElseThrow().split(":")[1].trim());
+        byte[] body = Files.readAllBytes(answer);
+        ByteBuffer labels = ByteBuffer.wrap(body, length, body.length - length).order(ByteOrder.LITTLE_ENDIAN);
+        for (JsonNode label : byName(outputs).get("labels").path("data")) {
+            assertEquals(label.asLong(), labels.getLong());
+        }
+        assertFalse(labels.hasRemaining());
+    }
+
+    /** Runs curl on a route: the status first, then what it wrote to standard output, line by line. */
+    private List<String> curl(Path curl, String route, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(curl.toString(), "-sS", "-w", "\n%{http_code}"));
+        command.addAll(List.of(options));
+        command.add(http.uri(route).toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>(List.of(new String(process.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).split("\r?\n")));
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        lines.add(0, lines.remove(lines.size() - 1));
+        return lines;
     }
 
     /** Takes every place in the model's pool, as requests being decoded or queued would. */

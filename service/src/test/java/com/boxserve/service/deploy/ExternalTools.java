@@ -7,14 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Programs some tests drive; CI installs them ({@code -Dtools.required=true} makes their absence a failure). */
-final class ExternalTools {
+public final class ExternalTools {
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private ExternalTools() {
     }
 
-    static Path require(String program, String debianPackage) {
+    public static Path require(String program, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path candidate = Path.of(dir, program);
             if (Files.isExecutable(candidate)) {
