@@ -4,7 +4,7 @@
 #   docker build -t boxserve .                                  # official pretrained weights (needs network)
 #   docker build -t boxserve --build-arg WEIGHTS=random .       # offline: seeded random weights, flagged in /v1/models
 #   docker build -t boxserve --build-arg MODELS="fasterrcnn_mobilenet_v3_large_320_fpn" .   # a subset
-#   docker run -p 8080:8080 boxserve
+#   docker run -p 8080:8080 -p 8081:8081 boxserve     (8081: the Open Inference Protocol over gRPC)
 
 ARG MODELS="fasterrcnn_mobilenet_v3_large_320_fpn fasterrcnn_mobilenet_v3_large_fpn fasterrcnn_resnet50_fpn fasterrcnn_resnet50_fpn_v2 fcos_resnet50_fpn retinanet_resnet50_fpn retinanet_resnet50_fpn_v2"
 
@@ -45,7 +45,7 @@ COPY --from=build-cuda /app-cuda.jar /app/app.jar
 COPY --from=models /models /app/models
 RUN chown -R boxserve /app
 USER boxserve
-EXPOSE 8080
+EXPOSE 8080 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \
     CMD curl -fsS http://localhost:8080/actuator/health/readiness || exit 1
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]
@@ -65,7 +65,7 @@ RUN java -Dloader.main=com.boxserve.service.PrepareNatives -cp /app/app.jar \
         org.springframework.boot.loader.launch.PropertiesLauncher \
  && chown -R boxserve /app
 USER boxserve
-EXPOSE 8080
+EXPOSE 8080 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \
     CMD curl -fsS http://localhost:8080/actuator/health/readiness || exit 1
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]

@@ -2,13 +2,28 @@ package com.boxserve.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.openinference.GrpcServer;
+import com.boxserve.service.openinference.grpc.GRPCInferenceServiceGrpc;
+import com.boxserve.service.openinference.grpc.ServerMetadataRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -29,6 +44,8 @@ class AccessControlTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    GrpcServer grpc;
     private ServiceHttp http;
 
     @DynamicPropertySource
@@ -71,6 +88,27 @@ class AccessControlTest {
         assertEquals(200, send("GET", "/v2", TOKEN).statusCode());
         assertEquals(200, send("GET", "/v2/health/live", null).statusCode());
         assertEquals(404, send("GET", "/v2/models/fcos_resnet50_fpn/ready", TOKEN).statusCode(), "past the door");
+    }
+
+    /** gRPC: the inference service needs the token as metadata; health stays open for probes. */
+    @Test
+    void grpcNeedsTheTokenButForHealth() {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpc.port()).usePlaintext().build();
+        try {
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(
+                    channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+                    () -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAUTHENTICATED, missing.getStatus().getCode());
+            Metadata token = new Metadata();
+            token.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
+            assertEquals("boxserve", stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token))
+                    .serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName());
+            assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(channel)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "no model here: open, and not serving");
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     @Test

@@ -66,13 +66,7 @@ class DetectionApiTest {
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
-        Path models = TestModels.withOneBroken();
-        registry.add("boxserve.models.directory", models::toString);
-        registry.add("boxserve.models.include", () -> TestModels.FAST + "," + TestModels.BROKEN);
-        registry.add("boxserve.models.required", () -> TestModels.FAST);
-        registry.add("boxserve.models.engine", () -> "pytorch");
-        registry.add("boxserve.models.workers", () -> "1");
-        registry.add("boxserve.models.queue-capacity", () -> "2");
+        TestModels.fastBesideBroken(registry);
         registry.add("boxserve.images.max-pixels", () -> "20000000");
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Models for service tests: the fastest exported model, linked from {@code -Dmodels.dir}, a copy
@@ -77,6 +78,20 @@ public final class TestModels {
                         boxTolerance, "detection " + i + " " + corner);
             }
         }
+    }
+
+    /**
+     * The detect tests' service: {@link #FAST} on PyTorch, the one model readiness waits for, with one
+     * worker and a queue of two, beside a broken {@link #BROKEN}.
+     */
+    public static void fastBesideBroken(DynamicPropertyRegistry registry) {
+        Path models = withOneBroken();
+        registry.add("boxserve.models.directory", models::toString);
+        registry.add("boxserve.models.include", () -> FAST + "," + BROKEN);
+        registry.add("boxserve.models.required", () -> FAST);
+        registry.add("boxserve.models.engine", () -> "pytorch");
+        registry.add("boxserve.models.workers", () -> "1");
+        registry.add("boxserve.models.queue-capacity", () -> "2");
     }
 
     /** A fresh directory holding {@link #FAST} and a broken {@link #BROKEN}. */

@@ -61,7 +61,7 @@ public final class DetectionCall {
      * Gives the place back and counts the request once: by how detection ended, or, for a request
      * refused before detection began (a body the framework could not parse), by {@code status}.
      */
-    void finish(int status) {
+    public void finish(int status) {
         admission.close();
         String ended = outcome;
         metrics.request(model, api, ended != null ? ended : FailureKind.outcomeOfStatus(status),

@@ -52,13 +52,21 @@ public class DetectionService {
      * @param declaredBytes the body's declared length, raw or multipart; -1 when it is not declared
      */
     public DetectionCall admit(String modelName, String api, long declaredBytes) {
+        return admit(modelName, api, declaredBytes, null);
+    }
+
+    /** As {@link #admit(String, String, long)}, for a client that set a deadline of its own (gRPC's): the earlier counts. */
+    public DetectionCall admit(String modelName, String api, long declaredBytes, Instant clientDeadline) {
         long started = System.nanoTime();
         ServedModel model = null;
         try {
             model = registry.get(modelName);
             limits.checkBody(declaredBytes, true);
-            return new DetectionCall(model, api, model.admit(), metrics, started,
-                    Instant.now().plus(models.requestTimeout()));
+            Instant deadline = Instant.now().plus(models.requestTimeout());
+            if (clientDeadline != null && clientDeadline.isBefore(deadline)) {
+                deadline = clientDeadline;
+            }
+            return new DetectionCall(model, api, model.admit(), metrics, started, deadline);
         } catch (RuntimeException e) {
             metrics.request(model, api, FailureKind.outcomeOf(e), System.nanoTime() - started);
             throw e;

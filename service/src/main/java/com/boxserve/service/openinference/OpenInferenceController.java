@@ -1,12 +1,10 @@
 package com.boxserve.service.openinference;
 
-import com.boxserve.service.Sha256;
 import com.boxserve.service.detection.DetectionCall;
 import com.boxserve.service.detection.DetectionEndpoint;
 import com.boxserve.service.detection.DetectionService;
 import com.boxserve.service.detection.Detected;
 import com.boxserve.service.detection.ImageProperties;
-import com.boxserve.service.detection.RequestedOptions;
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.JsonBodyErrors;
 import com.boxserve.service.failure.ServiceFailure;
@@ -23,13 +21,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -52,8 +46,6 @@ public class OpenInferenceController {
 
     /** The binary extension's header: the length of the JSON before the tensors' bytes. */
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
-    static final String EXTENSION = "binary_tensor_data";
-    private static final Duration LOADING_RETRY = Duration.ofSeconds(5);
 
     private final DetectorRegistry registry;
     private final DetectionService detections;
@@ -68,16 +60,6 @@ public class OpenInferenceController {
         this.json = json;
     }
 
-    record ServerMetadata(String name, String version, List<String> extensions) {
-    }
-
-    record TensorMetadata(String name, String datatype, List<Long> shape) {
-    }
-
-    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
-            List<TensorMetadata> outputs) {
-    }
-
     @GetMapping("/v2/health/live")
     @Operation(summary = "Server live: 200 while the process answers")
     public Map<String, Boolean> live() {
@@ -90,38 +72,30 @@ public class OpenInferenceController {
     public Map<String, Boolean> ready() {
         if (!registry.requiredReady()) {
             throw ServiceFailure.retryable(FailureKind.MODEL_NOT_READY, "not every required model is READY: "
-                    + registry.required().stream().map(m -> m.name() + " " + m.status()).toList(), LOADING_RETRY);
+                    + registry.required().stream().map(m -> m.name() + " " + m.status()).toList(),
+                    OpenInferenceModels.LOADING_RETRY);
         }
         return Map.of("ready", true);
     }
 
     @GetMapping({"/v2", "/v2/"})
     @Operation(summary = "Server metadata: name, version and the extensions supported")
-    public ServerMetadata server() {
-        String version = Objects.requireNonNullElse(getClass().getPackage().getImplementationVersion(), "dev");
-        return new ServerMetadata("boxserve", version, List.of(EXTENSION));
+    public OpenInferenceModels.ServerMetadata server() {
+        return OpenInferenceModels.server();
     }
 
     @GetMapping({"/v2/models/{name}", "/v2/models/{name}/versions/{version}"})
     @Operation(summary = "Model metadata: its one version, platform, input and outputs")
-    public ModelMetadata model(@PathVariable String name, @PathVariable(required = false) String version) {
-        ServedModel model = registry.get(name);
-        DetectorMetadata metadata = metadata(model, version);
-        return new ModelMetadata(name, List.of(version(metadata)),
-                model.engineName().equals("OnnxRuntime") ? "onnx_onnxv1" : "pytorch_torchscript",
-                List.of(new TensorMetadata("image", "BYTES", List.of(-1L))),
-                List.of(new TensorMetadata("boxes", "FP32", List.of(-1L, 4L)),
-                        new TensorMetadata("scores", "FP32", List.of(-1L)),
-                        new TensorMetadata("labels", "INT64", List.of(-1L)),
-                        new TensorMetadata("label_names", "BYTES", List.of(-1L)),
-                        new TensorMetadata("detections_per_image", "INT64", List.of(-1L))));
+    public OpenInferenceModels.ModelMetadata model(@PathVariable String name,
+            @PathVariable(required = false) String version) {
+        return OpenInferenceModels.describe(registry.get(name), version);
     }
 
     @GetMapping({"/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready"})
     @Operation(summary = "Model ready: 200 when the model takes requests")
     public Map<String, Object> modelReady(@PathVariable String name, @PathVariable(required = false) String version) {
         ServedModel model = registry.get(name);
-        metadata(model, version);
+        OpenInferenceModels.metadata(model, version);
         // whether it takes requests, not whether a place is free now: a busy model is ready
         model.requireReady();
         return Map.of("name", name, "ready", true);
@@ -137,17 +111,17 @@ public class OpenInferenceController {
             @RequestHeader(value = HEADER_LENGTH, required = false) String headerLength, InputStream body)
             throws IOException {
         ServedModel model = call.model();
-        DetectorMetadata metadata = metadata(model, version);
+        DetectorMetadata metadata = OpenInferenceModels.metadata(model, version);
         byte[] bytes = limits.readBody(body);
         int header = headerLength(headerLength, bytes.length);
         InferenceRequest request = parse(bytes, header);
         ImageTensors.Images images = ImageTensors.read(request, ByteBuffer.wrap(bytes, header, bytes.length - header),
                 limits);
         List<DetectionTensors.Requested> outputs = DetectionTensors.select(request);
-        DetectionOptions options = options(request.parameters());
+        DetectionOptions options = OpenInferenceModels.options(request.parameters());
         List<Detected> answers = images.encoded() != null ? detections.detect(call, images.encoded(), options)
                 : detections.detectPixels(call, images.pixels(), options);
-        return answer(request, model.name(), version(metadata), answers, outputs);
+        return answer(request, model.name(), OpenInferenceModels.version(metadata), answers, outputs);
     }
 
     private ResponseEntity<byte[]> answer(InferenceRequest request, String name, String version, List<Detected> answers,
@@ -181,22 +155,6 @@ public class OpenInferenceController {
                 .header(HEADER_LENGTH, Integer.toString(header.length)).body(body.array());
     }
 
-    /** The model's metadata, once it has read its export; a version other than the export's is unknown. */
-    private static DetectorMetadata metadata(ServedModel model, String version) {
-        DetectorMetadata metadata = model.metadata().orElseThrow(() -> ServiceFailure.retryable(
-                FailureKind.MODEL_NOT_READY, model.name() + " is " + model.status(), LOADING_RETRY));
-        if (version != null && !version.equals(version(metadata))) {
-            throw new ServiceFailure(FailureKind.UNKNOWN_MODEL, model.name() + " has no version '" + version
-                    + "'; it serves version " + version(metadata));
-        }
-        return metadata;
-    }
-
-    /** The export's identity: what it was exported from and how, digested, so a new export is a new version. */
-    static String version(DetectorMetadata metadata) {
-        return HexFormat.of().formatHex(Sha256.of(metadata.toString())).substring(0, 12);
-    }
-
     private static int headerLength(String header, int bodyLength) {
         if (header == null) {
             return bodyLength;
@@ -223,29 +181,5 @@ public class OpenInferenceController {
         } catch (IOException e) {
             throw ServiceFailure.invalid(JsonBodyErrors.describe(e));
         }
-    }
-
-    /** The request's parameters: threshold, classes (names or ids, comma-separated) and maxDetections. */
-    private static DetectionOptions options(Map<String, Object> parameters) {
-        Map<String, Object> given = new LinkedHashMap<>(parameters == null ? Map.of() : parameters);
-        given.remove("binary_data_output");
-        Object threshold = given.remove("threshold");
-        Object classes = given.remove("classes");
-        Object cap = given.remove("maxDetections");
-        if (!given.isEmpty()) {
-            throw ServiceFailure.invalid("parameters: " + given.keySet() + " unknown; the parameters are threshold, "
-                    + "classes, maxDetections and binary_data_output");
-        }
-        if (threshold != null && !(threshold instanceof Number)) {
-            throw ServiceFailure.invalid("parameters.threshold must be a number; found " + threshold);
-        }
-        if (classes != null && !(classes instanceof String)) {
-            throw ServiceFailure.invalid("parameters.classes must be a string of COCO names or ids, comma-separated");
-        }
-        if (cap != null && !(cap instanceof Integer)) {
-            throw ServiceFailure.invalid("parameters.maxDetections must be a whole number; found " + cap);
-        }
-        return RequestedOptions.of(threshold == null ? null : ((Number) threshold).floatValue(),
-                classes == null ? null : List.of((String) classes), (Integer) cap);
     }
 }

@@ -2,13 +2,12 @@ package com.boxserve.service.web;
 
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
-import com.boxserve.service.Sha256;
+import com.boxserve.service.security.SecurityProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.MessageDigest;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -21,15 +20,14 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * Bearer tokens for the API ({@code /v1}, and the Open Inference Protocol's {@code /v2} but for its
  * health routes, which Kubernetes probes call without one) and the metrics, when configured (the
  * admin API's is checked by {@link ManagementAccessInterceptor}, which knows the endpoints by their
- * annotation). Tokens are compared in constant time (digests of equal length,
- * {@link MessageDigest#isEqual}) and never logged. Refusals go through the same exception handler as
+ * annotation). Tokens are compared in constant time ({@link SecurityProperties#matches}) and never
+ * logged. Refusals go through the same exception handler as
  * every other error.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE - 1)
 public class AccessTokenFilter extends OncePerRequestFilter {
 
-    private static final String BEARER = "Bearer ";
 
     private final SecurityProperties security;
     private final HandlerExceptionResolver errors;
@@ -49,7 +47,7 @@ public class AccessTokenFilter extends OncePerRequestFilter {
             if (path.startsWith("/v1/") || path.startsWith("/v2") && !path.startsWith("/v2/health/")) {
                 checkApi(presented);
             } else if (path.equals("/actuator/prometheus") && SecurityProperties.present(security.metricsToken())
-                    && !matches(presented, security.metricsToken())) {
+                    && !SecurityProperties.matches(presented, security.metricsToken())) {
                 throw new ServiceFailure(FailureKind.UNAUTHORIZED,
                         "the metrics need Authorization: Bearer <metrics token>");
             }
@@ -62,23 +60,13 @@ public class AccessTokenFilter extends OncePerRequestFilter {
 
     /** Any valid token opens the API here; management endpoints ask for more in {@link ManagementAccessInterceptor}. */
     private void checkApi(String presented) {
-        if (security.enabled() && !matches(presented, security.adminToken()) && !matches(presented, security.token())) {
+        if (!security.admitsApi(presented)) {
             throw new ServiceFailure(FailureKind.UNAUTHORIZED, presented == null
                     ? "this API needs Authorization: Bearer <token>" : "the token is not valid");
         }
     }
 
     static String bearer(HttpServletRequest request) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).trim() : null;
-    }
-
-    /** Constant time in the token's content and length: both sides are hashed first. */
-    static boolean matches(String presented, String expected) {
-        if (presented == null || !SecurityProperties.present(expected)) {
-            return false;
-        }
-        return MessageDigest.isEqual(Sha256.of(presented), Sha256.of(expected));
+        return SecurityProperties.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
     }
 }

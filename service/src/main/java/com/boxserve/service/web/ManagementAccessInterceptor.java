@@ -3,6 +3,7 @@ package com.boxserve.service.web;
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.ManagementOperation;
+import com.boxserve.service.security.SecurityProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.InetAddress;
@@ -33,8 +34,8 @@ class ManagementAccessInterceptor implements HandlerInterceptor {
         }
         String presented = AccessTokenFilter.bearer(request);
         if (security.enabled()) {
-            if (!AccessTokenFilter.matches(presented, security.adminToken())) {
-                boolean user = AccessTokenFilter.matches(presented, security.token());
+            if (!SecurityProperties.matches(presented, security.adminToken())) {
+                boolean user = SecurityProperties.matches(presented, security.token());
                 throw new ServiceFailure(user ? FailureKind.FORBIDDEN : FailureKind.UNAUTHORIZED, user
                         ? "model management needs the admin token"
                         : "model management needs Authorization: Bearer <admin token>");

@@ -3,6 +3,7 @@ package com.boxserve.service.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.openinference.GrpcProperties;
 import com.boxserve.service.openinference.OpenInferenceController;
 import com.boxserve.zoo.DetectorArchitecture;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.yaml.snakeyaml.Yaml;
 
@@ -85,7 +88,7 @@ public class DeploymentFilesTest {
         assertEquals("ClusterServingRuntime", runtime.get("kind"));
         Map<String, Object> spec = map(runtime.get("spec"));
         List<?> protocols = (List<?>) spec.get("protocolVersions");
-        assertEquals(List.of("v2"), protocols, "the protocols served: REST v2 (no gRPC yet)");
+        assertEquals(List.of("v2", "grpc-v2"), protocols, "the protocols served: REST and gRPC");
         Map<String, Object> container = map(((List<?>) spec.get("containers")).get(0));
         assertEquals("kserve-container", container.get("name"));
         List<String> routes = new ArrayList<>();
@@ -106,7 +109,9 @@ public class DeploymentFilesTest {
                 "value", "/mnt/models")), "the models where KServe's storage initializer puts them");
         List<Object> formats = ((List<?>) spec.get("supportedModelFormats")).stream().map(f -> map(f).get("name"))
                 .toList();
-        for (String file : List.of("one-model-autoscaled.yaml", "all-seven.yaml")) {
+        int grpcPort = new Binder(new MapConfigurationPropertySource()).bindOrCreate("boxserve.grpc",
+                GrpcProperties.class).port();
+        for (String file : List.of("one-model-autoscaled.yaml", "all-seven.yaml", "one-model-grpc.yaml")) {
             Map<String, Object> predictor = map(map(yaml(ROOT.resolve("deploy/kserve/" + file)).get(0).get("spec"))
                     .get("predictor"));
             Map<String, Object> model = map(predictor.get("model"));
@@ -114,6 +119,11 @@ public class DeploymentFilesTest {
             assertTrue(formats.contains(map(model.get("modelFormat")).get("name")), file);
             assertTrue(protocols.contains(model.get("protocolVersion")), file);
             assertEquals("concurrency", predictor.get("scaleMetric"), file);
+            if ("grpc-v2".equals(model.get("protocolVersion"))) {
+                Map<String, Object> h2c = map(((List<?>) model.get("ports")).get(0));
+                assertEquals("h2c", h2c.get("name"), "Knative routes HTTP/2 only to a port named h2c");
+                assertEquals(grpcPort, h2c.get("containerPort"), "the service's default gRPC port: " + file);
+            }
             for (Object variable : model.get("env") == null ? List.of() : (List<?>) model.get("env")) {
                 if ("BOXSERVE_MODELS_INCLUDE".equals(map(variable).get("name"))) {
                     assertTrue(DetectorArchitecture.modelNames().contains(map(variable).get("value")), file);

@@ -14,6 +14,21 @@ public final class ExternalTools {
     private ExternalTools() {
     }
 
+    /** Debian's Python 3 ({@code /usr/bin/python3}, not a virtual environment's), able to import {@code module}. */
+    public static Path requirePython(String module, String debianPackage) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        if (Files.isExecutable(python)) {
+            Process check = new ProcessBuilder(python.toString(), "-c", "import " + module).redirectErrorStream(true)
+                    .start();
+            check.getInputStream().readAllBytes();
+            if (check.waitFor() == 0) {
+                return python;
+            }
+        }
+        missing("/usr/bin/python3 cannot import " + module + " (Debian package " + debianPackage + ")");
+        return null;
+    }
+
     public static Path require(String program, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path candidate = Path.of(dir, program);
@@ -21,11 +36,14 @@ public final class ExternalTools {
                 return candidate;
             }
         }
-        String reason = program + " is not installed (Debian package " + debianPackage + ")";
+        missing(program + " is not installed (Debian package " + debianPackage + ")");
+        return null;
+    }
+
+    private static void missing(String reason) {
         if (Boolean.getBoolean("tools.required")) {
             fail(reason);
         }
         abort(reason);
-        return null;
     }
 }

@@ -1,5 +1,7 @@
-package com.boxserve.service.web;
+package com.boxserve.service.security;
 
+import com.boxserve.service.Sha256;
+import java.security.MessageDigest;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -15,6 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("boxserve.security")
 public record SecurityProperties(String token, String adminToken, String metricsToken, Management management) {
 
+    private static final String BEARER = "Bearer ";
+
     /** Who may manage models when no token is set. */
     public enum Management { LOOPBACK, OPEN }
 
@@ -22,11 +26,30 @@ public record SecurityProperties(String token, String adminToken, String metrics
         management = management == null ? Management.LOOPBACK : management;
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return present(token) || present(adminToken);
     }
 
-    static boolean present(String value) {
+    /** Whether a caller presenting {@code presented} (null: none) may use the API: any valid token opens it. */
+    public boolean admitsApi(String presented) {
+        return !enabled() || matches(presented, adminToken) || matches(presented, token);
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header (HTTP's, or gRPC's metadata); null without one. */
+    public static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? authorization.substring(BEARER.length()).trim() : null;
+    }
+
+    public static boolean present(String value) {
         return value != null && !value.isBlank();
+    }
+
+    /** In constant time (digests of equal length): a token is never compared a byte at a time, nor logged. */
+    public static boolean matches(String presented, String expected) {
+        if (presented == null || !present(expected)) {
+            return false;
+        }
+        return MessageDigest.isEqual(Sha256.of(presented), Sha256.of(expected));
     }
 }

@@ -1,19 +1,40 @@
-package com.boxserve.service;
+package com.boxserve.service.openinference;
 
 import static com.boxserve.service.ServiceHttp.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.boxserve.service.ServiceHttp;
+import com.boxserve.service.TestImages;
+import com.boxserve.service.TestModels;
 import com.boxserve.service.deploy.ExternalTools;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.service.openinference.grpc.GRPCInferenceServiceGrpc;
+import com.boxserve.service.openinference.grpc.ModelInferRequest;
+import com.boxserve.service.openinference.grpc.ModelInferResponse;
+import com.boxserve.service.openinference.grpc.ModelMetadataRequest;
+import com.boxserve.service.openinference.grpc.ModelMetadataResponse;
+import com.boxserve.service.openinference.grpc.ModelReadyRequest;
+import com.boxserve.service.openinference.grpc.ServerLiveRequest;
+import com.boxserve.service.openinference.grpc.ServerMetadataRequest;
+import com.boxserve.service.openinference.grpc.ServerReadyRequest;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,17 +79,13 @@ class OpenInferenceApiTest {
     int port;
     @Autowired
     DetectorRegistry registry;
+    @Autowired
+    GrpcServer grpc;
     private ServiceHttp http;
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
-        Path models = TestModels.withOneBroken();
-        registry.add("boxserve.models.directory", models::toString);
-        registry.add("boxserve.models.include", () -> TestModels.FAST + "," + TestModels.BROKEN);
-        registry.add("boxserve.models.required", () -> TestModels.FAST);
-        registry.add("boxserve.models.engine", () -> "pytorch");
-        registry.add("boxserve.models.workers", () -> "1");
-        registry.add("boxserve.models.queue-capacity", () -> "2");
+        TestModels.fastBesideBroken(registry);
         registry.add("boxserve.images.max-pixels", () -> "1000000");
     }
 
@@ -271,6 +289,111 @@ class OpenInferenceApiTest {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         lines.add(0, lines.remove(lines.size() - 1));
         return lines;
+    }
+
+    /** The gRPC service answers as REST does: the same metadata, the same detections, the same failures. */
+    @Test
+    void grpcAnswersEveryRpcAsRestDoes() throws Exception {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpc.port()).usePlaintext().build();
+        try {
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(
+                    channel).withDeadlineAfter(1, TimeUnit.MINUTES);
+            assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+            assertTrue(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+            assertEquals(List.of("binary_tensor_data"), stub.serverMetadata(ServerMetadataRequest.getDefaultInstance())
+                    .getExtensionsList());
+            JsonNode rest = json(http.get(MODEL));
+            ModelMetadataResponse metadata = stub.modelMetadata(ModelMetadataRequest.newBuilder()
+                    .setName(TestModels.FAST).build());
+            assertEquals(rest.path("versions").get(0).asText(), metadata.getVersions(0));
+            assertEquals(rest.path("platform").asText(), metadata.getPlatform());
+            assertEquals(rest.path("outputs").findValuesAsText("name"), metadata.getOutputsList().stream()
+                    .map(ModelMetadataResponse.TensorMetadata::getName).toList());
+            assertTrue(stub.modelReady(ModelReadyRequest.newBuilder().setName(TestModels.FAST).build()).getReady());
+            assertFalse(stub.modelReady(ModelReadyRequest.newBuilder().setName(TestModels.BROKEN).build()).getReady());
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+
+            byte[] png = TestImages.resource("photo.png");
+            JsonNode v1 = json(http.post("/v1/models/" + TestModels.FAST + "/detect", "image/png", png)).path("detections");
+            ModelInferResponse answer = stub.modelInfer(ModelInferRequest.newBuilder().setModelName(TestModels.FAST)
+                    .setId("g-1").addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("image")
+                            .setDatatype("BYTES").addShape(1))
+                    .addRawInputContents(ByteString.copyFrom(element(png))).build());
+            assertEquals("g-1", answer.getId());
+            assertEquals(List.of("boxes", "scores", "labels", "label_names", "detections_per_image"),
+                    answer.getOutputsList().stream().map(ModelInferResponse.InferOutputTensor::getName).toList());
+            ByteBuffer boxes = answer.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer scores = answer.getRawOutputContents(1).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(4L * 4 * v1.size(), boxes.remaining());
+            for (JsonNode detection : v1) {
+                for (String corner : new String[] {"x1", "y1", "x2", "y2"}) {
+                    assertEquals((float) detection.path("box").path(corner).asDouble(), boxes.getFloat(),
+                            "bit for bit the FP32 of /v1's box");
+                }
+                assertEquals((float) detection.path("score").asDouble(), scores.getFloat());
+            }
+
+            assertEquals(Status.Code.NOT_FOUND, code(() -> stub.modelInfer(ModelInferRequest.newBuilder()
+                    .setModelName("resnet").build())));
+            assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> stub.modelInfer(ModelInferRequest.newBuilder()
+                    .setModelName(TestModels.FAST).addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                            .setName("image").setDatatype("FP32").addShape(1)).build())));
+            List<WorkerPool<DetectionInput, DetectionResult>.Admission> held = holdEveryPlace();
+            try {
+                StatusRuntimeException busy = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
+                        ModelInferRequest.newBuilder().setModelName(TestModels.FAST).build()));
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, busy.getStatus().getCode());
+                assertTrue(Integer.parseInt(busy.getTrailers().get(GrpcFailures.RETRY_AFTER)) >= 1, "retry-after");
+            } finally {
+                held.forEach(WorkerPool.Admission::close);
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** Debian's grpcio, with stubs it makes from our .proto at test time, on every RPC: what /v1 detects. */
+    @Test
+    void aPythonClientThisProjectDidNotWriteGetsWhatV1Detects() throws Exception {
+        Path python = ExternalTools.requirePython("grpc", "python3-grpcio");
+        Path script = ExternalTools.ROOT.resolve("service/src/test/python/oip_grpc_client.py");
+        Path image = Files.createTempFile("photo", ".png");
+        byte[] png = TestImages.resource("photo.png");
+        Files.write(image, png);
+        Process client = new ProcessBuilder(python.toString(), script.toString(), "--target", "localhost:" + grpc.port(), "--model",
+                TestModels.FAST, "--image", image.toString(), "--proto",
+                ExternalTools.ROOT.resolve("service/src/main/proto/grpc_predict_v2.proto").toString()).start();
+        byte[] out = client.getInputStream().readAllBytes();
+        String err = new String(client.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(client.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, client.exitValue(), err);
+        JsonNode answer = ServiceHttp.JSON.readTree(out);
+        assertTrue(answer.path("live").asBoolean() && answer.path("ready").asBoolean() && answer.path("model_ready")
+                .asBoolean());
+        assertEquals(json(http.get("/v2")).path("extensions"), answer.path("server").path("extensions"));
+        JsonNode v1 = json(http.post("/v1/models/" + TestModels.FAST + "/detect", "image/png", png)).path("detections");
+        for (String way : List.of("raw", "bytes_contents")) {
+            JsonNode got = answer.path(way);
+            assertEquals(v1.size(), got.path("labels").size(), way);
+            for (int i = 0; i < v1.size(); i++) {
+                JsonNode want = v1.get(i);
+                assertEquals(want.path("categoryId").asLong(), got.path("labels").get(i).asLong(), way);
+                assertEquals(want.path("label").asText(), got.path("label_names").get(i).asText(), way);
+                assertEquals((float) want.path("score").asDouble(), (float) got.path("scores").get(i).asDouble(), way);
+                String[] corners = {"x1", "y1", "x2", "y2"};
+                for (int c = 0; c < 4; c++) {
+                    assertEquals((float) want.path("box").path(corners[c]).asDouble(),
+                            (float) got.path("boxes").get(i).get(c).asDouble(), way + ": the FP32 of /v1's box");
+                }
+            }
+        }
+        assertEquals("NOT_FOUND", answer.path("errors").path("unknown_model").path("code").asText());
+        assertEquals("INVALID_ARGUMENT", answer.path("errors").path("wrong_datatype").path("code").asText());
+    }
+
+    private static Status.Code code(Executable call) {
+        return assertThrows(StatusRuntimeException.class, call).getStatus().getCode();
     }
 
     /** Takes every place in the model's pool, as requests being decoded or queued would. */

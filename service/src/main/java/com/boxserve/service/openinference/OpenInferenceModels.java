@@ -1,0 +1,96 @@
+package com.boxserve.service.openinference;
+
+import com.boxserve.service.Sha256;
+import com.boxserve.service.detection.RequestedOptions;
+import com.boxserve.service.failure.FailureKind;
+import com.boxserve.service.failure.ServiceFailure;
+import com.boxserve.service.models.ServedModel;
+import com.boxserve.zoo.DetectionOptions;
+import com.boxserve.zoo.DetectorMetadata;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What both of the protocol's transports, REST and gRPC, say of a served model and read from a request. */
+final class OpenInferenceModels {
+
+    static final Duration LOADING_RETRY = Duration.ofSeconds(5);
+
+    static final String EXTENSION = "binary_tensor_data";
+
+    record ServerMetadata(String name, String version, List<String> extensions) {
+    }
+
+    record TensorMetadata(String name, String datatype, List<Long> shape) {
+    }
+
+    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
+            List<TensorMetadata> outputs) {
+    }
+
+    private OpenInferenceModels() {
+    }
+
+    static ServerMetadata server() {
+        String version = Objects.requireNonNullElse(OpenInferenceModels.class.getPackage().getImplementationVersion(),
+                "dev");
+        return new ServerMetadata("boxserve", version, List.of(EXTENSION));
+    }
+
+    /** Its one version, its platform, its input (the images) and outputs (the detections). */
+    static ModelMetadata describe(ServedModel model, String version) {
+        DetectorMetadata metadata = metadata(model, version);
+        return new ModelMetadata(model.name(), List.of(version(metadata)),
+                model.engineName().equals("OnnxRuntime") ? "onnx_onnxv1" : "pytorch_torchscript",
+                List.of(new TensorMetadata("image", "BYTES", List.of(-1L))),
+                List.of(new TensorMetadata("boxes", "FP32", List.of(-1L, 4L)),
+                        new TensorMetadata("scores", "FP32", List.of(-1L)),
+                        new TensorMetadata("labels", "INT64", List.of(-1L)),
+                        new TensorMetadata("label_names", "BYTES", List.of(-1L)),
+                        new TensorMetadata("detections_per_image", "INT64", List.of(-1L))));
+    }
+
+    /** The model's metadata, once it has read its export; a version other than the export's is unknown. */
+    static DetectorMetadata metadata(ServedModel model, String version) {
+        DetectorMetadata metadata = model.metadata().orElseThrow(() -> ServiceFailure.retryable(
+                FailureKind.MODEL_NOT_READY, model.name() + " is " + model.status(), LOADING_RETRY));
+        if (version != null && !version.isEmpty() && !version.equals(version(metadata))) {
+            throw new ServiceFailure(FailureKind.UNKNOWN_MODEL, model.name() + " has no version '" + version
+                    + "'; it serves version " + version(metadata));
+        }
+        return metadata;
+    }
+
+    /** The export's identity: what it was exported from and how, digested, so a new export is a new version. */
+    static String version(DetectorMetadata metadata) {
+        return HexFormat.of().formatHex(Sha256.of(metadata.toString())).substring(0, 12);
+    }
+
+    /** The request's parameters: threshold, classes (names or ids, comma-separated) and maxDetections. */
+    static DetectionOptions options(Map<String, Object> parameters) {
+        Map<String, Object> given = new LinkedHashMap<>(parameters == null ? Map.of() : parameters);
+        given.remove("binary_data_output");
+        Object threshold = given.remove("threshold");
+        Object classes = given.remove("classes");
+        Object cap = given.remove("maxDetections");
+        if (!given.isEmpty()) {
+            throw ServiceFailure.invalid("parameters: " + given.keySet() + " unknown; the parameters are threshold, "
+                    + "classes, maxDetections and binary_data_output");
+        }
+        if (threshold != null && !(threshold instanceof Number)) {
+            throw ServiceFailure.invalid("parameters.threshold must be a number; found " + threshold);
+        }
+        if (classes != null && !(classes instanceof String)) {
+            throw ServiceFailure.invalid("parameters.classes must be a string of COCO names or ids, comma-separated");
+        }
+        if (cap != null && !(cap instanceof Integer || cap instanceof Long)) {
+            throw ServiceFailure.invalid("parameters.maxDetections must be a whole number; found " + cap);
+        }
+        return RequestedOptions.of(threshold == null ? null : ((Number) threshold).floatValue(),
+                classes == null ? null : List.of((String) classes), cap == null ? null : Math.toIntExact(((Number) cap)
+                        .longValue()));
+    }
+}
