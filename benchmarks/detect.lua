@@ -2,7 +2,9 @@
 -- end-to-end latency p50/p99 and throughput as wrk measured them, the service's own
 -- decode/inference/total milliseconds read from the responses, and, for overload, the answers
 -- by status with the latency of the served (200) and the refused (503) ones apart.
---   wrk -c N -t N -d 20s --timeout 120s -s benchmarks/detect.lua URL -- IMAGE CONTENT_TYPE MODEL N
+--   wrk -c N -t N -d 20s --timeout 120s -s benchmarks/detect.lua URL -- IMAGE CONTENT_TYPE MODEL N [HEADER]
+-- HEADER ("Name: value") is sent as well: the Open Inference Protocol's Inference-Header-Content-Length,
+-- where IMAGE is a whole inference request in its binary tensor data extension.
 -- One connection a thread (-c N -t N): each thread's clock times its one request in flight.
 
 local ffi = require("ffi")
@@ -31,6 +33,10 @@ function init(args)
    image_bytes = #wrk.body
    wrk.headers["Content-Type"] = content_type
    wrk.headers["Accept"] = "application/json"
+   if args[5] then
+      local name, value = args[5]:match("^([^:]+):%s*(.*)$")
+      wrk.headers[name] = value
+   end
    decode, inference, total = {}, {}, {}
    served_ms, refused_ms = {}, {}
    failures, refused, others = 0, 0, 0

@@ -9,6 +9,8 @@ import sys
 
 TARGET_MODEL = "fasterrcnn_mobilenet_v3_large_320_fpn"
 OVERHEAD_TARGET = 1.10
+# the Open Inference Protocol, REST and gRPC, each within 5 % of /v1 end to end at one client
+PROTOCOL_TARGET = 1.05
 ENGINE_TARGET = 0.80
 OPS_TARGET_PERCENT = 5.0
 MEMORY_TARGET_PERCENT = 5.0
@@ -99,9 +101,30 @@ def summarise(rows):
         targets.append(verdict(f"resident memory after {last['requests']} soak requests vs the soak's start "
                                f"(warmed up by all the traffic above)", abs(change), MEMORY_TARGET_PERCENT, "{:.1f} %"))
     targets += goodput_targets(goodput, goodput_settings)
+    protocols = protocol_rows(rows, http)
+    for row in protocols[1:]:
+        targets.append(verdict(f"{row['protocol']} end-to-end p50 / /v1's, `{TARGET_MODEL}`, 1 client, JPEG",
+                               row["overV1"], PROTOCOL_TARGET, "{:.3f}"))
     return {"run": run, "targets": targets, "forward": forward, "served": served, "reasons": reasons, "http": http,
             "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
-            "goodput": goodput, "goodputSettings": goodput_settings}
+            "goodput": goodput, "goodputSettings": goodput_settings, "protocols": protocols}
+
+
+def protocol_rows(rows, http):
+    """/v1, the Open Inference Protocol's REST (binary data) and gRPC at one client, p50 side by side."""
+    v1 = next((row for row in http if row["model"] == TARGET_MODEL and row["clients"] == 1
+               and row["contentType"] == "image/jpeg"), None)
+    others = [row for row in rows if row["kind"] == "protocol"]
+    if v1 is None or not others:
+        return []
+    table = [{"protocol": "/v1 (JPEG body)", "p50Ms": v1["p50Ms"], "p99Ms": v1["p99Ms"], "requests": v1["requests"],
+              "failures": v1["failures"], "overV1": 1.0}]
+    names = {"v2": "/v2 REST (binary tensor data)", "grpc": "gRPC ModelInfer"}
+    for row in others:
+        table.append({"protocol": names.get(row["protocol"], row["protocol"]), "p50Ms": row["p50Ms"],
+                      "p99Ms": row["p99Ms"], "requests": row["requests"], "failures": row["failures"],
+                      "overV1": round(row["p50Ms"] / v1["p50Ms"], 3)})
+    return table
 
 
 def goodput_targets(levels, settings):
@@ -217,6 +240,15 @@ def markdown(summary, chart_name):
         chosen = [(m, r) for m, r in sorted(summary.get("reasons", {}).items()) if r]
         if chosen:
             lines += ["", "How `auto` chose:", ""] + [f"- `{m}`: {label(summary['served'].get(m))}, {r}" for m, r in chosen]
+    if summary.get("protocols"):
+        lines += ["", "## The Open Inference Protocol beside /v1", "",
+                  f"`{TARGET_MODEL}`, the same JPEG, one client, one after another: `/v1` and `/v2` timed by `wrk`, "
+                  "gRPC by a grpc-java client (`benchmarks/GrpcLoad.java`).", "",
+                  "| protocol | requests | failures | end-to-end p50 | p99 | p50 / /v1's |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for row in summary["protocols"]:
+            lines.append(f"| {row['protocol']} | {row['requests']} | {row['failures']} | {row['p50Ms']:.1f} ms | "
+                         f"{row['p99Ms']:.1f} ms | {row['overV1']:.3f} |")
     if summary["goodput"]:
         settings = summary["goodputSettings"]
         lines += ["", "## Under overload", "",

@@ -93,6 +93,19 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(0.887, at64["value"])
         self.assertEqual(60.0, targets["p99 of the refused at 64 clients"]["value"])
 
+    def test_the_protocols_are_judged_against_v1_at_one_client(self):
+        rows = ROWS + [{"kind": "protocol", "protocol": "v2", "model": TARGET, "clients": 1, "requests": 50,
+                        "p50Ms": 82.1, "p99Ms": 90.0, "failures": 0},
+                       {"kind": "protocol", "protocol": "grpc", "model": TARGET, "clients": 1, "requests": 50,
+                        "p50Ms": 86.0, "p99Ms": 95.0, "failures": 0}]
+        summary = report.summarise(rows)
+        judged = {t["target"].split(" ")[0]: t for t in summary["targets"] if "/ /v1's" in t["target"]}
+        self.assertAlmostEqual(82.1 / 80.5, judged["/v2"]["value"], places=3)  # over the JPEG row at one client
+        self.assertTrue(judged["/v2"]["met"])
+        self.assertFalse(judged["gRPC"]["met"])
+        self.assertIn("| gRPC ModelInfer | 50 | 0 | 86.0 ms | 95.0 ms | 1.068 |", report.markdown(summary, "chart.svg"))
+        self.assertEqual([], report.summarise(ROWS)["protocols"], "no table without the protocols' rows")
+
     def test_no_goodput_targets_without_the_levels(self):
         rows = [row for row in ROWS if row["kind"] != "goodput"]
         self.assertFalse([t for t in report.summarise(rows)["targets"] if "clients" in t["target"]])
