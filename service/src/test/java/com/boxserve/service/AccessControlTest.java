@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.boxserve.service.openinference.GrpcServer;
 import com.boxserve.service.openinference.grpc.GRPCInferenceServiceGrpc;
+import com.boxserve.service.openinference.grpc.ServerLiveRequest;
 import com.boxserve.service.openinference.grpc.ServerMetadataRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -100,6 +101,7 @@ class AccessControlTest {
             StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
                     () -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAUTHENTICATED, missing.getStatus().getCode());
+            assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive(), "open for probes, as /v2/health");
             Metadata token = new Metadata();
             token.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
             assertEquals("boxserve", stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token))

@@ -44,6 +44,8 @@ public class DetectionAdmission implements HandlerInterceptor {
     @Override
     public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
         if (request.getAttribute(DetectionCall.ATTRIBUTE) instanceof DetectionCall call) {
+            // once: an answer Tomcat writes through its error page dispatches to the interceptors again
+            request.removeAttribute(DetectionCall.ATTRIBUTE);
             call.finish(ex == null ? response.getStatus() : 500);
         }
     }

@@ -9,9 +9,9 @@ import java.time.Instant;
 
 /**
  * One admitted detect request, from the door to its answer: the model, the place it holds in the
- * model's pool (one place however many images it carries), its deadline and how it ended. The
- * door ({@link DetectionAdmission}) opens it before the body is read and finishes it once the
- * answer is written; the controller, in between, runs it.
+ * model's pool (one place however many images it carries), its deadline and how it ended. For
+ * HTTP the door ({@link DetectionAdmission}) opens it before the body is read and finishes it once
+ * the answer is written, the controller running it in between; gRPC's service does all three.
  */
 public final class DetectionCall {
 
@@ -59,12 +59,20 @@ public final class DetectionCall {
 
     /**
      * Gives the place back and counts the request once: by how detection ended, or, for a request
-     * refused before detection began (a body the framework could not parse), by {@code status}.
+     * refused before detection began (a body the framework could not parse), by its HTTP {@code status}.
      */
     public void finish(int status) {
+        finish(FailureKind.outcomeOfStatus(status));
+    }
+
+    /** As {@link #finish(int)}, for a caller that has the failure itself (gRPC's), or null. */
+    public void finish(RuntimeException failure) {
+        finish(failure == null ? "success" : FailureKind.outcomeOf(failure));
+    }
+
+    private void finish(String before) {
         admission.close();
         String ended = outcome;
-        metrics.request(model, api, ended != null ? ended : FailureKind.outcomeOfStatus(status),
-                System.nanoTime() - startedNanos);
+        metrics.request(model, api, ended != null ? ended : before, System.nanoTime() - startedNanos);
     }
 }

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Service;
  * The inference path, one way: {@link #admit} at the door (before the body is read), then
  * {@link #detect} once the body is in: the options and each image's size checked once, on the
  * request's thread and before anything is queued, then one workload call per image. The call
- * counts itself once, by outcome, when the door finishes it. Free of HTTP: the web layer turns
+ * counts itself once, by outcome, when it is finished. Free of HTTP: the web layer turns
  * results and failures into responses.
  */
 @Service

@@ -2,9 +2,9 @@ package com.boxserve.service.failure;
 
 /**
  * Every way the service refuses or fails a request, whatever the protocol: each kind names its
- * HTTP status, its problem type and title, and the outcome its metrics count it under. A protocol
- * maps a kind in one switch (HTTP here, gRPC status codes next); a failure that is none of these is
- * a bug, answered 500 and counted as {@code error}.
+ * HTTP status, its problem type and title, and the outcome its metrics count it under. Another
+ * protocol maps the kinds in one switch (gRPC's statuses); a failure that is none of these is a
+ * bug, answered 500 and counted as {@code error}.
  */
 public enum FailureKind {
     INVALID_REQUEST(400, "invalid-request", "Invalid request", "rejected"),

@@ -116,7 +116,7 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             responses.onError(GrpcFailures.of(refused));
             return;
         }
-        int status = 500;
+        RuntimeException failed = null;
         try {
             ServedModel model = call.model();
             DetectorMetadata metadata = OpenInferenceModels.metadata(model, request.getModelVersion());
@@ -142,16 +142,14 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             }
             responses.onNext(answer.build());
             responses.onCompleted();
-            status = 200;
         } catch (RuntimeException e) {
-            if (e instanceof ServiceFailure failure) {
-                status = failure.kind().status();
-            } else {
+            failed = e;
+            if (!(e instanceof ServiceFailure)) {
                 log.error("unexpected failure of a gRPC inference", e);
             }
             responses.onError(GrpcFailures.of(e));
         } finally {
-            call.finish(status);
+            call.finish(failed);
         }
     }
 

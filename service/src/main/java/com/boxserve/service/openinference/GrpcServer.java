@@ -102,14 +102,19 @@ public class GrpcServer implements SmartLifecycle {
         return running == null ? -1 : running.getPort();
     }
 
-    /** The API token, checked for every call of the inference service before its message is read. */
+    /**
+     * The API token, checked for every call of the inference service before its message is read, but
+     * for its ServerLive and ServerReady, open for probes as REST's {@code /v2/health} routes are.
+     */
     private final class Tokens implements ServerInterceptor {
 
         @Override
         public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                 ServerCallHandler<Q, A> next) {
             String presented = SecurityProperties.bearer(headers.get(AUTHORIZATION));
-            if (!security.admitsApi(presented)) {
+            String method = call.getMethodDescriptor().getBareMethodName();
+            boolean health = "ServerLive".equals(method) || "ServerReady".equals(method);
+            if (!health && !security.admitsApi(presented)) {
                 call.close(Status.UNAUTHENTICATED.withDescription(presented == null
                         ? "this API needs the metadata authorization: Bearer <token>" : "the token is not valid"),
                         new Metadata());

@@ -6,6 +6,7 @@ import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -120,12 +121,16 @@ final class ImageTensors {
         int count = shape.size() == 4 ? count(shape.get(0), limits) : 1;
         long height = shape.get(shape.size() - 3);
         long width = shape.get(shape.size() - 2);
-        if (height * width > limits.maxPixels()) {
+        // each side alone first: their product could wrap around
+        if (height > limits.maxPixels() || width > limits.maxPixels() || height * width > limits.maxPixels()) {
             throw new ServiceFailure(FailureKind.IMAGE_TOO_LARGE, "inputs[0]: the image is " + width + "x" + height
                     + " = " + width * height + " pixels; the limit is " + limits.maxPixels());
         }
-        int values = Math.toIntExact(count * height * width * 3);
-        byte[] bytes = raw != null ? raw : fromJson(input.data(), values);
+        long values = count * height * width * 3;
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new ServiceFailure(FailureKind.IMAGE_TOO_LARGE, "inputs[0]: " + values + " values in one request");
+        }
+        byte[] bytes = raw != null ? raw : fromJson(input.data());
         if (bytes.length != values) {
             throw ServiceFailure.invalid("inputs[0] holds " + bytes.length + " values where its shape " + shape
                     + " has " + values);
@@ -145,30 +150,27 @@ final class ImageTensors {
         return images;
     }
 
-    /** Numbers from 0 to 255, nested as the shape or flat, in row-major order. */
-    private static byte[] fromJson(JsonNode data, int values) {
+    /**
+     * Numbers from 0 to 255, nested as the shape or flat, in row-major order: as many bytes as the
+     * body holds numbers, never what the shape claims (its count is checked against them after).
+     */
+    private static byte[] fromJson(JsonNode data) {
         if (data == null || !data.isArray()) {
             throw ServiceFailure.invalid("inputs[0].data must be an array of numbers from 0 to 255");
         }
-        byte[] bytes = new byte[values];
-        int[] written = {0};
-        flatten(data, bytes, written);
-        if (written[0] != values) {
-            throw ServiceFailure.invalid("inputs[0] holds " + written[0] + " values where its shape has " + values);
-        }
-        return bytes;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        flatten(data, bytes);
+        return bytes.toByteArray();
     }
 
-    private static void flatten(JsonNode node, byte[] into, int[] written) {
+    private static void flatten(JsonNode node, ByteArrayOutputStream into) {
         for (JsonNode value : node) {
             if (value.isArray()) {
-                flatten(value, into, written);
+                flatten(value, into);
             } else if (!value.isIntegralNumber() || value.intValue() < 0 || value.intValue() > 255) {
                 throw ServiceFailure.invalid("inputs[0].data must hold whole numbers from 0 to 255; found " + value);
-            } else if (written[0] < into.length) {
-                into[written[0]++] = (byte) value.intValue();
             } else {
-                written[0]++;
+                into.write(value.intValue());
             }
         }
     }

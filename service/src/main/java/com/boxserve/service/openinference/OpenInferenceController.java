@@ -20,6 +20,7 @@ import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ public class OpenInferenceController {
         if (!registry.requiredReady()) {
             throw ServiceFailure.retryable(FailureKind.MODEL_NOT_READY, "not every required model is READY: "
                     + registry.required().stream().map(m -> m.name() + " " + m.status()).toList(),
-                    OpenInferenceModels.LOADING_RETRY);
+                    Duration.ofSeconds(5));
         }
         return Map.of("ready", true);
     }
@@ -121,11 +122,11 @@ public class OpenInferenceController {
         DetectionOptions options = OpenInferenceModels.options(request.parameters());
         List<Detected> answers = images.encoded() != null ? detections.detect(call, images.encoded(), options)
                 : detections.detectPixels(call, images.pixels(), options);
-        return answer(request, model.name(), OpenInferenceModels.version(metadata), answers, outputs);
+        return answer(request, model.name(), metadata, answers, outputs);
     }
 
-    private ResponseEntity<byte[]> answer(InferenceRequest request, String name, String version, List<Detected> answers,
-            List<DetectionTensors.Requested> requested) throws JsonProcessingException {
+    private ResponseEntity<byte[]> answer(InferenceRequest request, String name, DetectorMetadata metadata,
+            List<Detected> answers, List<DetectionTensors.Requested> requested) throws JsonProcessingException {
         Map<String, DetectionTensors.Tensor> tensors = DetectionTensors.of(answers);
         List<InferenceResponse.Output> outputs = new ArrayList<>();
         List<byte[]> binary = new ArrayList<>();
@@ -140,11 +141,10 @@ public class OpenInferenceController {
                         tensor.json()));
             }
         }
-        Map<String, Object> parameters = null;
-        if (answers.get(0).model().metadata().orElseThrow().weights().isRandom()) {
-            parameters = Map.of("warning", answers.get(0).model().metadata().orElseThrow().weights().describe());
-        }
-        byte[] header = json.writeValueAsBytes(new InferenceResponse(name, version, request.id(), parameters, outputs));
+        Map<String, Object> parameters = metadata.weights().isRandom()
+                ? Map.of("warning", metadata.weights().describe()) : null;
+        byte[] header = json.writeValueAsBytes(new InferenceResponse(name, OpenInferenceModels.version(metadata),
+                request.id(), parameters, outputs));
         if (binary.isEmpty()) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(header);
         }

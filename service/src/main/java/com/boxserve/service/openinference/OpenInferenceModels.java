@@ -7,7 +7,6 @@ import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.DetectorMetadata;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,6 @@ import java.util.Objects;
 
 /** What both of the protocol's transports, REST and gRPC, say of a served model and read from a request. */
 final class OpenInferenceModels {
-
-    static final Duration LOADING_RETRY = Duration.ofSeconds(5);
 
     static final String EXTENSION = "binary_tensor_data";
 
@@ -55,8 +52,12 @@ final class OpenInferenceModels {
 
     /** The model's metadata, once it has read its export; a version other than the export's is unknown. */
     static DetectorMetadata metadata(ServedModel model, String version) {
-        DetectorMetadata metadata = model.metadata().orElseThrow(() -> ServiceFailure.retryable(
-                FailureKind.MODEL_NOT_READY, model.name() + " is " + model.status(), LOADING_RETRY));
+        DetectorMetadata metadata = model.metadata().orElse(null);
+        if (metadata == null) {
+            // the model's own refusal: its status, its failure, and a retry time only where waiting helps
+            model.requireReady();
+            throw new IllegalStateException(model.name() + " is READY without its metadata");
+        }
         if (version != null && !version.isEmpty() && !version.equals(version(metadata))) {
             throw new ServiceFailure(FailureKind.UNKNOWN_MODEL, model.name() + " has no version '" + version
                     + "'; it serves version " + version(metadata));

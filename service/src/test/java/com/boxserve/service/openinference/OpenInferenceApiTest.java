@@ -223,6 +223,11 @@ class OpenInferenceApiTest {
                 + "\"BYTES\", \"shape\": [1], \"data\": [\"" + tiny + "\"]}]}"), 400, "masks");
         assertError(post("{\"inputs\": [{\"name\": \"image\", \"datatype\": \"UINT8\", \"shape\": [2000, 2000, 3], "
                 + "\"data\": [0]}]}"), 413, "pixels");
+        assertError(post("{\"inputs\": [{\"name\": \"image\", \"datatype\": \"UINT8\", "
+                + "\"shape\": [4294967296, 4294967296, 3], \"data\": [0]}]}"), 413, "pixels");
+        // a shape within the limits but far beyond the values sent: refused for what the body holds
+        assertError(post("{\"inputs\": [{\"name\": \"image\", \"datatype\": \"UINT8\", \"shape\": [16, 1000, 1000, 3], "
+                + "\"data\": [0]}]}"), 400, "holds 1 values");
         assertError(http.send("POST", INFER, "application/octet-stream", "{}".getBytes(StandardCharsets.UTF_8),
                 Map.of("Inference-Header-Content-Length", "99")), 400, "Inference-Header-Content-Length");
         assertError(http.post("/v2/models/resnet/infer", "application/json", "{}".getBytes(StandardCharsets.UTF_8)), 404,
