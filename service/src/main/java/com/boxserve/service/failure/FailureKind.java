@@ -11,7 +11,13 @@ public enum FailureKind {
     UNAUTHORIZED(401, "unauthorized", "Unauthorized", "rejected"),
     FORBIDDEN(403, "forbidden", "Forbidden", "rejected"),
     UNKNOWN_MODEL(404, "unknown-model", "Unknown model", "rejected"),
+    /** No evaluation job with that id, or none of its models by that name. */
+    UNKNOWN_EVALUATION(404, "unknown-evaluation", "Unknown evaluation", "rejected"),
+    /** What was asked of an evaluation job does not exist yet (its detections before the model is done). */
+    EVALUATION_NOT_FINISHED(409, "evaluation-not-finished", "Evaluation not finished", "rejected"),
     IMAGE_TOO_LARGE(413, "image-too-large", "Image too large", "rejected"),
+    /** An evaluation upload over {@code boxserve.evaluation.max-upload-bytes}, or a dataset over its bounds. */
+    DATASET_TOO_LARGE(413, "dataset-too-large", "Dataset too large", "rejected"),
     UNSUPPORTED_IMAGE(415, "unsupported-image", "Unsupported image", "rejected"),
     /** The image decodes but the model's transform would scale a side to nothing. */
     IMAGE_SHAPE_UNSUPPORTED(422, "image-shape-unsupported", "Image shape unsupported", "rejected"),

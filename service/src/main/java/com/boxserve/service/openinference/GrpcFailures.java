@@ -32,9 +32,10 @@ final class GrpcFailures {
             case INVALID_REQUEST, UNSUPPORTED_IMAGE, IMAGE_SHAPE_UNSUPPORTED -> Status.INVALID_ARGUMENT;
             case UNAUTHORIZED -> Status.UNAUTHENTICATED;
             case FORBIDDEN -> Status.PERMISSION_DENIED;
-            case UNKNOWN_MODEL -> Status.NOT_FOUND;
+            case UNKNOWN_MODEL, UNKNOWN_EVALUATION -> Status.NOT_FOUND;
+            case EVALUATION_NOT_FINISHED -> Status.FAILED_PRECONDITION;
             // a message over the byte limit, like the shedding of work: what the server will take is spent
-            case IMAGE_TOO_LARGE, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
+            case IMAGE_TOO_LARGE, DATASET_TOO_LARGE, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
             case TRAINING_DIVERGED -> Status.FAILED_PRECONDITION;
             case MODEL_NOT_READY, UNAVAILABLE -> Status.UNAVAILABLE;
             case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;

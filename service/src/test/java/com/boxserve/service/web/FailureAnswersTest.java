@@ -28,7 +28,10 @@ class FailureAnswersTest {
         ANSWERS.put(FailureKind.UNAUTHORIZED, "401 unauthorized rejected");
         ANSWERS.put(FailureKind.FORBIDDEN, "403 forbidden rejected");
         ANSWERS.put(FailureKind.UNKNOWN_MODEL, "404 unknown-model rejected");
+        ANSWERS.put(FailureKind.UNKNOWN_EVALUATION, "404 unknown-evaluation rejected");
+        ANSWERS.put(FailureKind.EVALUATION_NOT_FINISHED, "409 evaluation-not-finished rejected");
         ANSWERS.put(FailureKind.IMAGE_TOO_LARGE, "413 image-too-large rejected");
+        ANSWERS.put(FailureKind.DATASET_TOO_LARGE, "413 dataset-too-large rejected");
         ANSWERS.put(FailureKind.UNSUPPORTED_IMAGE, "415 unsupported-image rejected");
         ANSWERS.put(FailureKind.IMAGE_SHAPE_UNSUPPORTED, "422 image-shape-unsupported rejected");
         ANSWERS.put(FailureKind.TRAINING_DIVERGED, "422 training-diverged diverged");
