@@ -143,6 +143,13 @@ public final class ServedModel {
         return current.admit();
     }
 
+    /** One forward behind all live requests, taking none of their places (an evaluation's image). */
+    public WorkerPool.Outcome<DetectionResult> detectInBackground(DetectionInput input) {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        requireReady(current);
+        return current.callInBackground(input);
+    }
+
     /** Refuses, saying why, unless the model is READY; a FAILED model's refusal names no retry time. */
     public void requireReady() {
         requireReady(pool);

@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingDeque;
+import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * unavailable (closing), or the runner's own (a run failed, or the verdict it threw). With
  * {@link Batching} on, a worker runs compatible queued jobs together in one call of its runner.
  *
+ * <p>Background work (an evaluation's images) takes no place and queues behind every live job:
+ * a worker takes it only when no live job waits, so a live request waits behind at most the
+ * background forwards already running, one per background caller in flight.
+ *
  * @param <I> a job's input
  * @param <O> a job's output
  */
@@ -39,13 +43,18 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
     private static final long POLL_MILLIS = 50;
+    /** A background job waits behind live traffic however long it lasts; this only keeps the deadline finite. */
+    private static final Duration BACKGROUND_PATIENCE = Duration.ofDays(1);
 
     private final String name;
     private final int places;
     private final int workerCount;
     private final Semaphore free;
-    // unbounded: the places bound it, and a job a batch could not take must always fit back at the head
-    private final BlockingDeque<Job<I, O>> queue = new LinkedBlockingDeque<>();
+    // unbounded: the places (and background callers) bound it; live jobs first, then by arrival, so a
+    // job a batch could not take goes back to its place at the head
+    private final PriorityBlockingQueue<Job<I, O>> queue = new PriorityBlockingQueue<>(16,
+            Comparator.<Job<I, O>, Boolean>comparing(Job::background).thenComparingLong(Job::sequence));
+    private final AtomicLong arrivals = new AtomicLong();
     private final Batching<I> batching;
     private final List<Thread> workers = new ArrayList<>();
     /** A moving average of one job's run time; 0 until the first job has run. */
@@ -86,7 +95,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     public record Outcome<O>(O output, long queueNanos, long inferenceNanos, int batchSize) {
     }
 
-    private record Job<I, O>(I input, Instant deadline, long enqueuedNanos, CompletableFuture<Outcome<O>> future) {
+    private record Job<I, O>(I input, Instant deadline, long enqueuedNanos, CompletableFuture<Outcome<O>> future,
+            boolean background, long sequence) {
     }
 
     public WorkerPool(String name, int workerCount, int queueCapacity, Supplier<? extends Runner<I, O>> runners) {
@@ -137,6 +147,19 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one job behind every live one, taking no place: it waits as long as live traffic keeps
+     * the workers busy. Interrupting the caller takes the job back out of the queue.
+     *
+     * @throws ServiceFailure the pool closed, the caller was interrupted, or the runner failed
+     */
+    public Outcome<O> callInBackground(I input) {
+        if (!accepting) {
+            throw closed("it is closing");
+        }
+        return await(enqueue(input, Instant.now().plus(BACKGROUND_PATIENCE), true), null);
+    }
+
     /** A caller's place in the pool. */
     public final class Admission implements AutoCloseable {
 
@@ -155,29 +178,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             if (released) {
                 throw closed("this request's place in it was already given back");
             }
-            long enqueued = System.nanoTime();
-            Job<I, O> job = new Job<>(input, deadline, enqueued, new CompletableFuture<>());
-            queue.addLast(job);
-            // the workers may have stopped after close() found the queue empty, before this job arrived
-            if (!accepting && queue.remove(job)) {
-                throw closed("it is closing");
-            }
-            try {
-                long left = Duration.between(Instant.now(), deadline).toNanos();
-                return job.future().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw late(enqueued);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw closed("the wait for it was interrupted");
-            } catch (ExecutionException e) {
-                throw (ServiceFailure) e.getCause();
-            } finally {
-                // nobody waits for it any more: it leaves the queue with its caller
-                if (job.future().cancel(false)) {
-                    queue.remove(job);
-                }
-            }
+            return await(enqueue(input, deadline, false), deadline);
         }
 
         @Override
@@ -189,7 +190,41 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         }
     }
 
-    /** Jobs waiting for a worker, a batch's leftovers included. */
+    private Job<I, O> enqueue(I input, Instant deadline, boolean background) {
+        Job<I, O> job = new Job<>(input, deadline, System.nanoTime(), new CompletableFuture<>(), background,
+                arrivals.incrementAndGet());
+        queue.add(job);
+        // the workers may have stopped after close() found the queue empty, before this job arrived
+        if (!accepting && queue.remove(job)) {
+            throw closed("it is closing");
+        }
+        return job;
+    }
+
+    /** Waits for a queued job until the deadline (none: until it is answered); it leaves the queue with its caller. */
+    private Outcome<O> await(Job<I, O> job, Instant deadline) {
+        try {
+            if (deadline == null) {
+                return job.future().get();
+            }
+            long left = Duration.between(Instant.now(), deadline).toNanos();
+            return job.future().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw late(job.enqueuedNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw closed("the wait for it was interrupted");
+        } catch (ExecutionException e) {
+            throw (ServiceFailure) e.getCause();
+        } finally {
+            // nobody waits for it any more: it leaves the queue with its caller
+            if (job.future().cancel(false)) {
+                queue.remove(job);
+            }
+        }
+    }
+
+    /** Jobs waiting for a worker (background ones too), a batch's leftovers included. */
     public int queueDepth() {
         return queue.size();
     }
@@ -273,7 +308,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     private List<Job<I, O>> batchFrom(Job<I, O> first) throws InterruptedException {
         List<Job<I, O>> batch = new ArrayList<>(List.of(first));
         long waitUntil = System.nanoTime() + batching.maxWait().toNanos();
-        while (batch.size() < batching.maxSize()) {
+        while (!first.background() && batch.size() < batching.maxSize()) {
             Job<I, O> next = queue.poll(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (next == null) {
                 break;
@@ -281,9 +316,9 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             if (!live(next)) {
                 continue;
             }
-            if (!batching.compatible().test(first.input(), next.input())) {
-                // back where it was: counted by the gauge, and any idle worker may take it
-                queue.offerFirst(next);
+            if (next.background() || first.background() || !batching.compatible().test(first.input(), next.input())) {
+                // back where it was (its arrival orders it): counted by the gauge, and any idle worker may take it
+                queue.add(next);
                 break;
             }
             batch.add(next);

@@ -227,6 +227,31 @@ class WorkerPoolTest {
     }
 
     @Test
+    void backgroundWorkTakesNoPlaceAndRunsOnlyWhenNoLiveJobWaits() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        GatedRunner runner = new GatedRunner(gate);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 1, () -> runner)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> running = CompletableFuture.supplyAsync(
+                    () -> pool.callInBackground(10), callers);
+            waitUntil(() -> runner.events.contains("start 10"));
+            CompletableFuture<WorkerPool.Outcome<Integer>> queuedBackground = CompletableFuture.supplyAsync(
+                    () -> pool.callInBackground(20), callers);
+            waitUntil(() -> pool.queueDepth() == 1);
+            assertEquals(0, pool.admitted(), "background work holds no place");
+            CompletableFuture<WorkerPool.Outcome<Integer>> live = call(pool, 1, LATER);
+            CompletableFuture<WorkerPool.Outcome<Integer>> secondLive = call(pool, 2, LATER);
+            waitUntil(() -> pool.queueDepth() == 3);
+            gate.countDown();
+            assertEquals(20, running.get(5, TimeUnit.SECONDS).output());
+            assertEquals(2, live.get(5, TimeUnit.SECONDS).output());
+            assertEquals(4, secondLive.get(5, TimeUnit.SECONDS).output());
+            assertEquals(40, queuedBackground.get(5, TimeUnit.SECONDS).output());
+            assertEquals(List.of("start 10", "end 10", "start 1", "end 1", "start 2", "end 2", "start 20", "end 20"),
+                    runner.events, "the live jobs waited behind the one background job in flight, not the queued one");
+        }
+    }
+
+    @Test
     void anIdleWorkerTakesTheJobABatchCouldNotTake() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         List<Integer> ranBy = new CopyOnWriteArrayList<>();
