@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,11 +56,24 @@ public final class RawHttp {
 
     /** A multipart/form-data body: one part named {@code name} per content, each with its content type. */
     public static byte[] multipart(String boundary, String name, String contentType, List<byte[]> contents) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<Part> parts = new ArrayList<>();
         for (int i = 0; i < contents.size(); i++) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + i
-                    + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(contents.get(i));
+            parts.add(new Part(name, Integer.toString(i), contentType, contents.get(i)));
+        }
+        return multipart(boundary, parts);
+    }
+
+    /** One part of a multipart body; a null file name makes it a form field. */
+    public record Part(String name, String fileName, String contentType, byte[] content) {
+    }
+
+    public static byte[] multipart(String boundary, List<Part> parts) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Part part : parts) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name() + "\""
+                    + (part.fileName() == null ? "" : "; filename=\"" + part.fileName() + "\"")
+                    + "\r\nContent-Type: " + part.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(part.content());
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));

@@ -83,6 +83,13 @@ public final class ServiceHttp {
                 RawHttp.multipart(boundary, "image", "application/octet-stream", images));
     }
 
+    /** Parts of any names, files and fields. */
+    public HttpResponse<String> postParts(String path, List<RawHttp.Part> parts)
+            throws IOException, InterruptedException {
+        String boundary = UUID.randomUUID().toString();
+        return post(path, "multipart/form-data; boundary=" + boundary, RawHttp.multipart(boundary, parts));
+    }
+
     public static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }
