@@ -43,7 +43,8 @@ ENV DJL_CACHE_DIR=/app/djl-cache OPT_OUT_TRACKING=true JAVA_TOOL_OPTIONS="-Dai.d
     BOXSERVE_MODELS_DIRECTORY=/app/models BOXSERVE_MODELS_DEVICE=gpu0
 COPY --from=build-cuda /app-cuda.jar /app/app.jar
 COPY --from=models /models /app/models
-RUN chown -R boxserve /app
+# evaluation jobs are kept here (a volume in compose): made now, so a volume mounted on it is the service's to write
+RUN mkdir -p /app/evaluations && chown -R boxserve /app
 USER boxserve
 EXPOSE 8080 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \
@@ -63,7 +64,7 @@ COPY --from=build /app.jar /app/app.jar
 COPY --from=models /models /app/models
 RUN java -Dloader.main=com.boxserve.service.PrepareNatives -cp /app/app.jar \
         org.springframework.boot.loader.launch.PropertiesLauncher \
- && chown -R boxserve /app
+ && mkdir -p /app/evaluations && chown -R boxserve /app
 USER boxserve
 EXPOSE 8080 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \

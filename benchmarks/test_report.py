@@ -106,6 +106,23 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| gRPC ModelInfer | 50 | 0 | 86.0 ms | 95.0 ms | 1.068 |", report.markdown(summary, "chart.svg"))
         self.assertEqual([], report.summarise(ROWS)["protocols"], "no table without the protocols' rows")
 
+    def test_live_p99_beside_an_evaluation_job_is_judged_against_it_without(self):
+        rows = ROWS + [{"kind": "live", "job": False, "model": TARGET, "clients": 1, "requests": 100, "p50Ms": 80.0,
+                        "p99Ms": 100.0},
+                       {"kind": "live", "job": True, "model": TARGET, "clients": 1, "requests": 60, "p50Ms": 120.0,
+                        "p99Ms": 180.0},
+                       {"kind": "evaluation-beside-live", "model": TARGET, "imagesDone": 40, "imagesPerSecond": 3.5},
+                       {"kind": "evaluation", "model": TARGET, "status": "DONE", "images": 20, "imagesPerSecond": 9.1,
+                        "latencyP50Ms": 95.0, "latencyP90Ms": 99.0, "engine": "OnnxRuntime"}]
+        summary = report.summarise(rows)
+        judged = next(t for t in summary["targets"] if "evaluation job" in t["target"])
+        self.assertEqual(1.8, judged["value"])
+        self.assertFalse(judged["met"])
+        text = report.markdown(summary, "chart.svg")
+        self.assertIn(f"| `{TARGET}` | DJL ONNX Runtime | 20 | 9.10 | 95.0 ms | 99.0 ms |", text)
+        self.assertIn("| with a job | 120.0 ms | 180.0 ms | 3.5 |", text)
+        self.assertIsNone(report.summarise(ROWS)["evaluation"]["live"], "no verdict without both live rows")
+
     def test_no_goodput_targets_without_the_levels(self):
         rows = [row for row in ROWS if row["kind"] != "goodput"]
         self.assertFalse([t for t in report.summarise(rows)["targets"] if "clients" in t["target"]])

@@ -1,4 +1,4 @@
-// boxserve's page: choose a model, drop an image, see the boxes; run the training examples.
+// boxserve's page: choose a model, drop an image, see the boxes; run the training examples; evaluate the models.
 // Talks only to this service's own API; no external scripts.
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -335,6 +335,134 @@
     container.replaceChildren(chart);
   }
 
+
+  // ---- Evaluate: a job over labelled images, its progress, its figures and AP against latency
+  const FIGURES = ['AP', 'AP50', 'AP75', 'APsmall', 'APmedium', 'APlarge', 'AR100'];
+
+  function showEvaluationError(message) {
+    $('evaluation-error').hidden = !message;
+    $('evaluation-error').textContent = message || '';
+  }
+
+  async function loadEvaluationChoices() {
+    const folders = await okJson(await api('/v1/evaluations/folders'));
+    const select = $('evaluation-folder');
+    select.replaceChildren(element('option', '(none)'));
+    select.firstChild.value = '';
+    for (const folder of folders.folders) {
+      const option = element('option', folder);
+      option.value = folder;
+      select.appendChild(option);
+    }
+    select.disabled = !folders.dataRoot;
+    const models = $('evaluation-models');
+    models.replaceChildren();
+    for (const m of state.models.filter((m) => m.status === 'READY')) {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = m.name;
+      box.checked = true;
+      models.appendChild(element('label', box, ' ' + m.name));
+    }
+    models.dataset.loaded = 'true';
+  }
+
+  async function startEvaluation() {
+    showEvaluationError('');
+    const models = [...document.querySelectorAll('#evaluation-models input:checked')].map((b) => b.value);
+    const file = $('evaluation-zip').files[0];
+    const folder = $('evaluation-folder').value;
+    let response;
+    if (file) {
+      const query = models.map((m) => 'models=' + encodeURIComponent(m)).join('&');
+      response = await api('/v1/evaluations?' + query, { method: 'POST', headers: { 'Content-Type': 'application/zip' }, body: file });
+    } else if (folder) {
+      response = await api('/v1/evaluations', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ directory: folder, models }) });
+    } else {
+      throw new Error('choose a zip or a folder');
+    }
+    let job = await okJson(response);
+    $('evaluation-result').dataset.state = 'running';
+    while (!['DONE', 'FAILED', 'CANCELLED'].includes(job.status)) {
+      showEvaluation(job);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      job = await okJson(await api('/v1/evaluations/' + job.id));
+    }
+    showEvaluation(job);
+    if (job.failure) showEvaluationError(job.failure);
+    $('evaluation-result').dataset.state = job.status === 'DONE' ? 'done' : 'failed';
+  }
+
+  function showEvaluation(job) {
+    $('evaluation-status').textContent = `Job ${job.id}: ${job.status}, ${job.images} images`
+      + (job.unmappedCategories.length ? `; no COCO category for ${job.unmappedCategories.join(', ')}` : '');
+    $('evaluation-progress').replaceChildren(...job.models.map((run) => {
+      const bar = document.createElement('progress');
+      bar.max = run.imagesTotal;
+      bar.value = run.imagesDone;
+      const left = run.remainingMs != null && run.status === 'RUNNING' ? `, about ${Math.ceil(run.remainingMs / 1000)} s left` : '';
+      const row = element('div', element('span', run.model), bar,
+        element('span', `${run.imagesDone} / ${run.imagesTotal} ${run.status}${left}${run.failure ? ': ' + run.failure : ''}`));
+      row.className = 'progress-row';
+      return row;
+    }));
+    const done = job.models.filter((run) => run.result);
+    const table = $('evaluation-table');
+    table.replaceChildren();
+    if (!done.length) return;
+    table.appendChild(element('thead', row('th', ['model', ...FIGURES, 'latency p50', 'p90', 'images/s', 'engine', 'weights'])));
+    const body = element('tbody');
+    for (const run of done) {
+      const r = run.result;
+      const weights = element('td', r.weights.random ? 'RANDOM' : r.weights.source);
+      if (r.weights.random) weights.className = 'random';
+      const tr = row('td', [run.model, ...FIGURES.map((f) => formatFigure(r.figures.stats[f])),
+        r.latencyMs.p50.toFixed(1) + ' ms', r.latencyMs.p90.toFixed(1) + ' ms', r.imagesPerSecond.toFixed(2), r.engine]);
+      tr.appendChild(weights);
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    apChart($('evaluation-chart'), done.map((run) => ({ model: run.model, ap: run.result.figures.stats.AP, ms: run.result.latencyMs.p50 })));
+  }
+
+  function formatFigure(v) {
+    return v < 0 ? '-' : v.toFixed(3);
+  }
+
+  // AP against latency; the frontier (filled, joined) holds the fastest model for each AP level,
+  // which is also the most accurate under each latency budget.
+  function apChart(container, points) {
+    const width = 520; const height = 260; const left = 60; const right = 20; const top = 20; const bottom = 44;
+    const maxMs = Math.max(...points.map((p) => p.ms)) * 1.1;
+    const maxAp = Math.max(0.1, ...points.map((p) => Math.max(p.ap, 0))) * 1.1;
+    const x = (ms) => left + ms / maxMs * (width - left - right);
+    const y = (ap) => top + (1 - Math.max(ap, 0) / maxAp) * (height - top - bottom);
+    const chart = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chart' });
+    chart.append(svg('line', { x1: left, y1: top, x2: left, y2: height - bottom, class: 'axis' }),
+      svg('line', { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: 'axis' }),
+      svg('text', { x: left + (width - left - right) / 2, y: height - 8, 'text-anchor': 'middle', class: 'axis-label' }, 'latency p50 per image (ms)'),
+      svg('text', { x: 14, y: top + (height - top - bottom) / 2, 'text-anchor': 'middle', class: 'axis-label',
+        transform: `rotate(-90 14 ${top + (height - top - bottom) / 2})` }, 'AP'));
+    for (let i = 0; i <= 4; i++) {
+      chart.append(svg('text', { x: left - 6, y: y(maxAp * i / 4) + 4, 'text-anchor': 'end', class: 'tick' }, (maxAp * i / 4).toFixed(2)),
+        svg('text', { x: x(maxMs * i / 4), y: height - bottom + 16, 'text-anchor': 'middle', class: 'tick' }, (maxMs * i / 4).toFixed(0)));
+    }
+    const frontier = [];
+    for (const p of [...points].sort((a, b) => a.ms - b.ms || b.ap - a.ap)) {
+      if (!frontier.length || p.ap > frontier[frontier.length - 1].ap) frontier.push(p);
+    }
+    chart.append(svg('polyline', { class: 'frontier', points: frontier.map((p) => `${x(p.ms).toFixed(1)},${y(p.ap).toFixed(1)}`).join(' ') }));
+    for (const p of points) {
+      const onFrontier = frontier.includes(p);
+      chart.append(svg('circle', { cx: x(p.ms), cy: y(p.ap), r: 5, class: onFrontier ? 'frontier' : '', 'data-model': p.model }),
+        // a label on the right half reads leftwards, so that it stays inside the chart
+        svg('text', { x: x(p.ms) + (x(p.ms) > width / 2 ? -8 : 8), y: y(p.ap) - 8, class: 'point',
+          'text-anchor': x(p.ms) > width / 2 ? 'end' : 'start' }, p.model));
+    }
+    container.replaceChildren(chart);
+  }
+
   document.querySelectorAll('.tab').forEach((tab) => tab.addEventListener('click', () => {
     document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t === tab));
     document.querySelectorAll('.panel').forEach((p) => { p.hidden = p.id !== 'panel-' + tab.dataset.panel; });
@@ -342,6 +470,7 @@
       loadExamples().catch((e) => showError(e.message));
       loadNetworkReference().catch((e) => showNetworkError(e.message));
     }
+    if (tab.dataset.panel === 'evaluate') loadEvaluationChoices().catch((e) => showEvaluationError(e.message));
   }));
   $('model').addEventListener('change', onModelChange);
   $('threshold').addEventListener('input', () => { $('threshold-value').textContent = Number($('threshold').value).toFixed(3); });
@@ -356,6 +485,10 @@
   $('network-preset').addEventListener('change', choosePreset);
   $('network-train').addEventListener('click', () => runNetwork(false));
   $('network-dry-run').addEventListener('click', () => runNetwork(true));
+  $('evaluation-start').addEventListener('click', () => startEvaluation().catch((e) => {
+    showEvaluationError(e.message);
+    $('evaluation-result').dataset.state = 'failed';
+  }));
   $('token-save').addEventListener('click', () => {
     state.token = $('token').value;
     sessionStorage.setItem('boxserve-token', state.token);

@@ -94,6 +94,17 @@ public class EvaluationController {
         return jobs.all();
     }
 
+    /** Whether jobs may name a folder, and the folders they may name. */
+    public record DataRoot(boolean dataRoot, List<String> folders) {
+    }
+
+    @GetMapping(JOBS + "/folders")
+    @Operation(summary = "The folders under the data root a job may name")
+    public DataRoot folders() {
+        return jobs.dataRootFolders().map(folders -> new DataRoot(true, folders))
+                .orElseGet(() -> new DataRoot(false, List.of()));
+    }
+
     @GetMapping(JOBS + "/{id}")
     @Operation(summary = "A job: progress per model while it runs, figures, latency and provenance once done")
     public EvaluationView get(@PathVariable String id) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -66,6 +67,9 @@ public class EvaluationJobs implements DisposableBean {
                     .description("Evaluation jobs kept, by status").tag("status", status.name().toLowerCase())
                     .register(meters);
         }
+        Gauge.builder("boxserve.evaluation.images.remaining", this, EvaluationJobs::remainingImages)
+                .description("Images still to evaluate, over every model of the jobs queued or running")
+                .register(meters);
         for (EvaluationView kept : store.load()) {
             EvaluationJob job = new EvaluationJob(kept);
             jobs.put(kept.id(), job);
@@ -92,6 +96,20 @@ public class EvaluationJobs implements DisposableBean {
 
     public Path datasetFolder(String id) {
         return store.dataset(id);
+    }
+
+    /** The folders directly under the data root, by name; empty when there is no data root. */
+    public Optional<List<String>> dataRootFolders() {
+        Path root = properties.dataRoot();
+        if (root == null) {
+            return Optional.empty();
+        }
+        try (Stream<Path> folders = Files.list(root)) {
+            return Optional.of(folders.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList());
+        } catch (IOException e) {
+            log.warn("the data root {} cannot be listed: {}", root, e.toString());
+            return Optional.of(List.of());
+        }
     }
 
     /** A folder under the data root, never outside it (symbolic links followed, then checked). */
@@ -275,6 +293,11 @@ public class EvaluationJobs implements DisposableBean {
             store.save(job.update(change));
             return true;
         }
+    }
+
+    private double remainingImages() {
+        return jobs.values().stream().map(EvaluationJob::view).filter(v -> !v.status().ended())
+                .flatMap(v -> v.models().stream()).mapToInt(r -> r.imagesTotal() - r.imagesDone()).sum();
     }
 
     private int count(EvaluationView.Status status) {

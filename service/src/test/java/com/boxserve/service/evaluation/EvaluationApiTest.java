@@ -74,7 +74,7 @@ class EvaluationApiTest {
                     TestImages.resource(image))).path("detections"));
         }
         ObjectNode truth = groundTruthFrom(detected);
-        HttpResponse<String> accepted = http.post("/v1/evaluations", "application/zip", zip(truth, IMAGES));
+        HttpResponse<String> accepted = http.post("/v1/evaluations", "application/zip", CocoSets.zip(truth, IMAGES));
         assertEquals(202, accepted.statusCode(), accepted.body());
         String location = accepted.headers().firstValue("Location").orElseThrow();
         JsonNode job = json(accepted);
@@ -116,7 +116,7 @@ class EvaluationApiTest {
         }
 
         JsonNode rescored = json(http.postParts("/v1/evaluations/score", List.of(
-                new RawHttp.Part("groundTruth", "instances.json", "application/json", bytes(truth)),
+                new RawHttp.Part("groundTruth", "instances.json", "application/json", CocoSets.bytes(truth)),
                 new RawHttp.Part("detections", "detections.json", "application/json",
                         download.body().getBytes(StandardCharsets.UTF_8)))));
         assertEquals(result.path("figures"), rescored, "the job's figures are exactly those of its own detections");
@@ -139,9 +139,9 @@ class EvaluationApiTest {
         Path folder = Files.createDirectories(DATA_ROOT.resolve("street/annotations"));
         Files.createDirectories(DATA_ROOT.resolve("street/val"));
         Files.write(DATA_ROOT.resolve("street/val/photo.png"), TestImages.resource("photo.png"));
-        ObjectNode truth = instances(new String[] {"photo.png"}, "pedestrian");
-        truth.withArray("annotations").add(annotation(1, 1, 1, 10, 10, 100, 150));
-        Files.write(folder.resolve("instances_val.json"), bytes(truth));
+        ObjectNode truth = CocoSets.instances(new String[] {"photo.png"}, "pedestrian");
+        truth.withArray("annotations").add(CocoSets.annotation(1, 1, 1, 10, 10, 100, 150));
+        Files.write(folder.resolve("instances_val.json"), CocoSets.bytes(truth));
 
         HttpResponse<String> accepted = http.sendJson("POST", "/v1/evaluations", Map.of("directory", "street",
                 "models", List.of(TestModels.FAST), "categoryMapping", Map.of("pedestrian", "person")));
@@ -163,20 +163,20 @@ class EvaluationApiTest {
 
     @Test
     void faultsInTheDataAreNamed() throws Exception {
-        ObjectNode missing = instances(new String[] {"photo.png", "missing.jpg"}, "person");
+        ObjectNode missing = CocoSets.instances(new String[] {"photo.png", "missing.jpg"}, "person");
         assertProblem(http.postParts("/v1/evaluations", List.of(
-                new RawHttp.Part("instances", "instances.json", "application/json", bytes(missing)),
+                new RawHttp.Part("instances", "instances.json", "application/json", CocoSets.bytes(missing)),
                 new RawHttp.Part("images", "photo.png", "image/png", TestImages.resource("photo.png")))),
                 400, "images[1] (id 2): the file 'missing.jpg' is not in the dataset");
 
-        ObjectNode outside = instances(new String[] {"photo.png"}, "person");
-        outside.withArray("annotations").add(annotation(7, 1, 1, 300, 10, 40, 20));
-        assertProblem(http.post("/v1/evaluations", "application/zip", zip(outside, "photo.png")), 400,
+        ObjectNode outside = CocoSets.instances(new String[] {"photo.png"}, "person");
+        outside.withArray("annotations").add(CocoSets.annotation(7, 1, 1, 300, 10, 40, 20));
+        assertProblem(http.post("/v1/evaluations", "application/zip", CocoSets.zip(outside, "photo.png")), 400,
                 "annotations[0] (id 7): bbox [300, 10, 40, 20] lies outside image 1 (320×240)");
 
-        ObjectNode unknownCategory = instances(new String[] {"photo.png"}, "person");
-        unknownCategory.withArray("annotations").add(annotation(7, 1, 5, 1, 1, 4, 4));
-        assertProblem(http.post("/v1/evaluations", "application/zip", zip(unknownCategory, "photo.png")), 400,
+        ObjectNode unknownCategory = CocoSets.instances(new String[] {"photo.png"}, "person");
+        unknownCategory.withArray("annotations").add(CocoSets.annotation(7, 1, 5, 1, 1, 4, 4));
+        assertProblem(http.post("/v1/evaluations", "application/zip", CocoSets.zip(unknownCategory, "photo.png")), 400,
                 "unknown category id 5");
 
         ByteArrayOutputStream evil = new ByteArrayOutputStream();
@@ -190,9 +190,9 @@ class EvaluationApiTest {
                 400, "not a zip");
 
         // what only reading the image shows fails the job, naming the image
-        ObjectNode wrongSize = instances(new String[] {"photo.png"}, "person");
+        ObjectNode wrongSize = CocoSets.instances(new String[] {"photo.png"}, "person");
         ((ObjectNode) wrongSize.withArray("images").get(0)).put("width", 640);
-        HttpResponse<String> accepted = http.post("/v1/evaluations", "application/zip", zip(wrongSize, "photo.png"));
+        HttpResponse<String> accepted = http.post("/v1/evaluations", "application/zip", CocoSets.zip(wrongSize, "photo.png"));
         assertEquals(202, accepted.statusCode(), accepted.body());
         JsonNode failed = awaitEnd(accepted.headers().firstValue("Location").orElseThrow());
         assertEquals("FAILED", failed.path("status").asText());
@@ -206,8 +206,8 @@ class EvaluationApiTest {
     void aJobIsCancelledThenRemoved() throws Exception {
         String[] many = new String[40];
         java.util.Arrays.fill(many, "photo.png");
-        ObjectNode truth = instances(many, "person");
-        HttpResponse<String> accepted = http.post("/v1/evaluations", "application/zip", zip(truth, "photo.png"));
+        ObjectNode truth = CocoSets.instances(many, "person");
+        HttpResponse<String> accepted = http.post("/v1/evaluations", "application/zip", CocoSets.zip(truth, "photo.png"));
         assertEquals(202, accepted.statusCode(), accepted.body());
         String location = accepted.headers().firstValue("Location").orElseThrow();
         JsonNode cancelled = json(http.send("DELETE", location, null, null, Map.of()));
@@ -247,7 +247,7 @@ class EvaluationApiTest {
                 labels.add(d.path("label").asText());
             }
         }));
-        ObjectNode truth = instances(detected.keySet().toArray(String[]::new), labels.toArray(String[]::new));
+        ObjectNode truth = CocoSets.instances(detected.keySet().toArray(String[]::new), labels.toArray(String[]::new));
         int image = 0;
         int id = 0;
         for (JsonNode list : detected.values()) {
@@ -255,7 +255,7 @@ class EvaluationApiTest {
             for (JsonNode d : list) {
                 if (d.path("score").asDouble() > 0.5) {
                     JsonNode box = d.path("box");
-                    truth.withArray("annotations").add(annotation(++id, image, labels.indexOf(d.path("label").asText())
+                    truth.withArray("annotations").add(CocoSets.annotation(++id, image, labels.indexOf(d.path("label").asText())
                             + 1, box.path("x1").asDouble(), box.path("y1").asDouble(), box.path("x2").asDouble()
                             - box.path("x1").asDouble(), box.path("y2").asDouble() - box.path("y1").asDouble()));
                 }
@@ -263,45 +263,6 @@ class EvaluationApiTest {
         }
         assertTrue(id > 0, "some ground truth to find");
         return truth;
-    }
-
-    private static ObjectNode instances(String[] files, String... categories) {
-        ObjectNode truth = ServiceHttp.JSON.createObjectNode();
-        ArrayNode images = truth.putArray("images");
-        for (int i = 0; i < files.length; i++) {
-            images.addObject().put("id", i + 1).put("file_name", files[i]).put("width", 320).put("height", 240);
-        }
-        truth.putArray("annotations");
-        ArrayNode list = truth.putArray("categories");
-        for (int i = 0; i < categories.length; i++) {
-            list.addObject().put("id", i + 1).put("name", categories[i]);
-        }
-        return truth;
-    }
-
-    private static ObjectNode annotation(int id, int image, int category, double x, double y, double w, double h) {
-        ObjectNode a = ServiceHttp.JSON.createObjectNode().put("id", id).put("image_id", image)
-                .put("category_id", category).put("area", w * h).put("iscrowd", 0);
-        a.putArray("bbox").add(x).add(y).add(w).add(h);
-        return a;
-    }
-
-    /** COCO's layout: the annotations in one folder, the images in a sibling. */
-    private static byte[] zip(ObjectNode truth, String... images) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            out.putNextEntry(new ZipEntry("annotations/instances.json"));
-            out.write(bytes(truth));
-            for (String image : new java.util.LinkedHashSet<>(List.of(images))) {
-                out.putNextEntry(new ZipEntry("images/" + image));
-                out.write(TestImages.resource(image));
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] bytes(JsonNode json) throws IOException {
-        return ServiceHttp.JSON.writeValueAsBytes(json);
     }
 
     private static Path temporary(String prefix) {
