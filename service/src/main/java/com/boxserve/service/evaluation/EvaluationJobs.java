@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
@@ -37,9 +37,11 @@ import org.springframework.stereotype.Service;
  * service stopped runs again, from its start, when it is back.
  */
 @Service
-public class EvaluationJobs implements DisposableBean {
+public class EvaluationJobs implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EvaluationJobs.class);
+    /** Stops after the web server, before the models (DetectorRegistry's phase is 4096 below the default). */
+    private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
 
     private final EvaluationProperties properties;
     private final EvaluationStore store;
@@ -48,6 +50,7 @@ public class EvaluationJobs implements DisposableBean {
     private final ObjectMapper json;
     private final Map<String, EvaluationJob> jobs = new ConcurrentHashMap<>();
     private final ExecutorService executor;
+    private volatile boolean running;
 
     EvaluationJobs(EvaluationProperties properties, EvaluationStore store, EvaluationRunner runner,
             DetectorRegistry registry, ObjectMapper json, MeterRegistry meters) {
@@ -70,15 +73,46 @@ public class EvaluationJobs implements DisposableBean {
         Gauge.builder("boxserve.evaluation.images.remaining", this, EvaluationJobs::remainingImages)
                 .description("Images still to evaluate, over every model of the jobs queued or running")
                 .register(meters);
-        for (EvaluationView kept : store.load()) {
-            EvaluationJob job = new EvaluationJob(kept);
-            jobs.put(kept.id(), job);
+        store.load().forEach(kept -> jobs.put(kept.id(), new EvaluationJob(kept)));
+    }
+
+    /** Runs again, from their start, the jobs a stop cut short; after the models have started loading. */
+    @Override
+    public void start() {
+        running = true;
+        for (EvaluationJob job : jobs.values().stream().sorted(Comparator.comparing(j -> j.view().created())).toList()) {
+            EvaluationView kept = job.view();
             if (!kept.status().ended()) {
                 log.info("evaluation {} was {} when the service stopped: it runs again", kept.id(), kept.status());
                 job.update(v -> queued(v, v.models().stream().map(EvaluationView.ModelRun::model).toList(), v.images()));
                 reopenAndSchedule(job);
             }
         }
+    }
+
+    /**
+     * Stops the running job before the models unload (a later phase), so that it is not recorded as
+     * failed by models going away: it stays RUNNING on disk, and runs again after the restart.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     /** What a new job is to evaluate, and where its data is. */
@@ -201,13 +235,6 @@ public class EvaluationJobs implements DisposableBean {
         jobs.remove(id);
         store.delete(id);
         return Optional.empty();
-    }
-
-    @Override
-    public void destroy() throws InterruptedException {
-        // running jobs stay RUNNING on disk, and run again after the restart
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     private EvaluationJob job(String id) {

@@ -46,6 +46,7 @@ class EvaluationApiTest {
     private static final String[] IMAGES = {"photo.png", "photo.jpg", "gray.png"};
     private static final Path JOBS = temporary("evaluations");
     private static final Path DATA_ROOT = temporary("data-root");
+    private static final String CUT = "cut0by0stop0";
 
     @LocalServerPort
     int port;
@@ -54,8 +55,9 @@ class EvaluationApiTest {
     private ServiceHttp http;
 
     @DynamicPropertySource
-    static void settings(DynamicPropertyRegistry registry) {
+    static void settings(DynamicPropertyRegistry registry) throws IOException {
         TestModels.fastBesideBroken(registry);
+        jobCutByAStop();
         registry.add("boxserve.evaluation.directory", JOBS::toString);
         registry.add("boxserve.evaluation.data-root", DATA_ROOT::toString);
     }
@@ -220,6 +222,25 @@ class EvaluationApiTest {
         assertEquals(204, http.send("DELETE", location, null, null, Map.of()).statusCode());
         assertProblem(http.get(location), 404, "no evaluation job has id");
         assertTrue(Files.notExists(JOBS.resolve(later.path("id").asText())), "its data is gone");
+    }
+
+    @Test
+    void aJobCutByAStopRunsAgainWhenTheServiceIsBack() throws Exception {
+        JsonNode job = awaitEnd("/v1/evaluations/" + CUT);
+        assertEquals("DONE", job.path("status").asText(), job.toString());
+        assertEquals(1, job.path("models").get(0).path("imagesDone").asInt());
+    }
+
+    /** What a stop leaves on disk mid-job: the job RUNNING, a model part way. */
+    private static void jobCutByAStop() throws IOException {
+        Path dataset = Files.createDirectories(JOBS.resolve(CUT).resolve("dataset"));
+        Files.write(dataset.resolve("instances.json"), CocoSets.bytes(CocoSets.instances(new String[] {"photo.png"},
+                "person")));
+        Files.write(dataset.resolve("photo.png"), TestImages.resource("photo.png"));
+        Files.writeString(JOBS.resolve(CUT).resolve("job.json"), ("{'id': '" + CUT + "', 'status': 'RUNNING', "
+                + "'created': '2026-01-01T00:00:00Z', 'started': '2026-01-01T00:00:01Z', 'images': 1, "
+                + "'categoryMapping': {}, 'unmappedCategories': [], 'models': [{'model': '" + TestModels.FAST
+                + "', 'status': 'RUNNING', 'imagesDone': 0, 'imagesTotal': 1, 'elapsedMs': 5}]}").replace('\'', '"'));
     }
 
     private JsonNode awaitEnd(String location) throws Exception {
