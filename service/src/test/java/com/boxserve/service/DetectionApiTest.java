@@ -366,6 +366,25 @@ class DetectionApiTest {
     }
 
     @Test
+    void aDeadlineThePredictedWaitWouldPassIsRefusedAtTheDoorWithoutDecoding() throws Exception {
+        assertEquals(200, http.post(DETECT + "?timeout=60000", "image/png", image("photo.png")).statusCode(),
+                "a deadline that can be met");
+        double decodes = count("boxserve.detect.decode");
+        HttpResponse<String> late = http.post(DETECT + "?timeout=1", "image/jpeg", image("photo.jpg"));
+        assertProblem(late, 503);
+        JsonNode problem = json(late);
+        assertEquals("urn:boxserve:problem:deadline-unmeetable", problem.path("type").asText());
+        assertTrue(problem.path("detail").asText().matches(".* would answer in about \\d+ ms \\(0 ahead, \\d+ ms "
+                + "each\\), past the request's deadline in [01] ms"), problem.path("detail").asText());
+        assertTrue(late.headers().firstValue("Retry-After").isPresent());
+        assertProblem(http.send("POST", DETECT, "image/jpeg", image("photo.jpg"), Map.of("Request-Timeout", "1")), 503);
+        assertEquals(decodes, count("boxserve.detect.decode"), "nothing refused was decoded");
+        HttpResponse<String> malformed = http.post(DETECT + "?timeout=soon", "image/jpeg", image("photo.jpg"));
+        assertProblem(malformed, 400);
+        assertTrue(json(malformed).path("detail").asText().contains("the timeout parameter must be a whole number"));
+    }
+
+    @Test
     void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
         RawHttp.Answer answer = RawHttp.exchange(port, "POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\n"
                 + "Content-Type: image/jpeg\r\nContent-Length: 31457280\r\n\r\n");

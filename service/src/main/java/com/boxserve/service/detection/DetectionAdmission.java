@@ -15,7 +15,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * resolved; multipart bodies are parsed lazily ({@link MultipartLimits}), when the parts are first
  * read. The place is held until the answer is written, so at most queue capacity + workers requests
  * of a model are ever being read, decoded, queued or run: refused requests cost no decoding, and
- * decoding's share of the CPU is bounded. A refusal is thrown to the one exception handler.
+ * decoding's share of the CPU is bounded. A request that gives its deadline ({@link RequestDeadline})
+ * and would be answered after it is refused here too. A refusal is thrown to the one exception handler.
  */
 @Component
 public class DetectionAdmission implements HandlerInterceptor {
@@ -35,7 +36,7 @@ public class DetectionAdmission implements HandlerInterceptor {
             Map<String, String> route = (Map<String, String>) request.getAttribute(
                     HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
             request.setAttribute(DetectionCall.ATTRIBUTE, detections.admit(route.get("name"), endpoint.api(),
-                    request.getContentLengthLong()));
+                    request.getContentLengthLong(), RequestDeadline.of(request)));
         }
         return true;
     }

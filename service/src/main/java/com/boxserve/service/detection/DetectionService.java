@@ -55,7 +55,11 @@ public class DetectionService {
         return admit(modelName, api, declaredBytes, null);
     }
 
-    /** As {@link #admit(String, String, long)}, for a client that set a deadline of its own (gRPC's): the earlier counts. */
+    /**
+     * As {@link #admit(String, String, long)}, for a client that set a deadline of its own (a
+     * {@code timeout}, {@code Request-Timeout}, gRPC's): the earlier of it and the service's counts,
+     * and a request the predicted wait would make late is refused here, before its body is read.
+     */
     public DetectionCall admit(String modelName, String api, long declaredBytes, Instant clientDeadline) {
         long started = System.nanoTime();
         ServedModel model = null;
@@ -66,7 +70,7 @@ public class DetectionService {
             if (clientDeadline != null && clientDeadline.isBefore(deadline)) {
                 deadline = clientDeadline;
             }
-            return new DetectionCall(model, api, model.admit(), metrics, started, deadline);
+            return new DetectionCall(model, api, model.admit(deadline), metrics, started, deadline);
         } catch (RuntimeException e) {
             metrics.request(model, api, FailureKind.outcomeOf(e), System.nanoTime() - started);
             throw e;

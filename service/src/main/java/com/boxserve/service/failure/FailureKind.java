@@ -27,8 +27,10 @@ public enum FailureKind {
     MODEL_NOT_READY(503, "model-not-ready", "Model not ready", "unavailable"),
     /** Every place in the pool is taken. */
     OVERLOADED(503, "overloaded", "Overloaded", "overloaded"),
+    /** The request's deadline cannot be met: the predicted wait and run pass it; refused before any work. */
+    DEADLINE_UNMEETABLE(503, "deadline-unmeetable", "Deadline cannot be met", "overloaded"),
     /** The request's deadline passed before its work could run or finish; the work was cancelled. */
-    DEADLINE_EXCEEDED(503, "deadline-exceeded", "Deadline exceeded", "timeout"),
+    DEADLINE_EXCEEDED(504, "deadline-exceeded", "Deadline exceeded", "timeout"),
     /** The pool is closing (an unload, a reload's hand-over, shutdown) and takes no more work. */
     UNAVAILABLE(503, "unavailable", "Unavailable", "unavailable"),
     /** The work itself threw; the cause is logged, the client is told only that it failed. */

@@ -10,6 +10,7 @@ import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.DetectorMetadata;
 import com.boxserve.zoo.InferenceEngine;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -141,6 +142,13 @@ public final class ServedModel {
         WorkerPool<DetectionInput, DetectionResult> current = pool;
         requireReady(current);
         return current.admit();
+    }
+
+    /** As {@link #admit()}, refusing at once a request whose deadline the predicted wait would pass. */
+    public WorkerPool<DetectionInput, DetectionResult>.Admission admit(Instant deadline) {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        requireReady(current);
+        return current.admit(deadline);
     }
 
     /** One forward behind all live requests, taking none of their places (an evaluation's image). */

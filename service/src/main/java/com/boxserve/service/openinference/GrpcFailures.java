@@ -38,7 +38,7 @@ final class GrpcFailures {
             case IMAGE_TOO_LARGE, DATASET_TOO_LARGE, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
             case TRAINING_DIVERGED -> Status.FAILED_PRECONDITION;
             case MODEL_NOT_READY, UNAVAILABLE -> Status.UNAVAILABLE;
-            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+            case DEADLINE_EXCEEDED, DEADLINE_UNMEETABLE -> Status.DEADLINE_EXCEEDED;
             case RUN_FAILED -> Status.INTERNAL;
         };
     }

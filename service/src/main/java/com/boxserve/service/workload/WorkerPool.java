@@ -140,6 +140,28 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         return new Admission();
     }
 
+    /**
+     * As {@link #admit()}, refusing at once a caller whose deadline the predicted wait and run would
+     * pass: the callers ahead × one job's recent run time ÷ workers, plus its own run. Before any job
+     * has run there is no prediction, and the caller is admitted.
+     *
+     * @throws ServiceFailure {@link FailureKind#DEADLINE_UNMEETABLE} naming the predicted wait
+     */
+    public Admission admit(Instant deadline) {
+        long service = serviceNanos.get();
+        if (service > 0 && accepting) {
+            long predicted = admitted() * service / workerCount + service;
+            long left = Duration.between(Instant.now(), deadline).toNanos();
+            if (predicted > left) {
+                throw ServiceFailure.retryable(FailureKind.DEADLINE_UNMEETABLE, name + " would answer in about "
+                        + TimeUnit.NANOSECONDS.toMillis(predicted) + " ms (" + admitted() + " ahead, "
+                        + TimeUnit.NANOSECONDS.toMillis(service) + " ms each), past the request's deadline in "
+                        + Math.max(0, TimeUnit.NANOSECONDS.toMillis(left)) + " ms", retryAfter());
+            }
+        }
+        return admit();
+    }
+
     /** One call in a place of its own: {@link #admit()}, {@link Admission#call}, and the place given back. */
     public Outcome<O> call(I input, Instant deadline) {
         try (Admission admission = admit()) {

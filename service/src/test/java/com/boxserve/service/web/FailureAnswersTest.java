@@ -37,7 +37,8 @@ class FailureAnswersTest {
         ANSWERS.put(FailureKind.TRAINING_DIVERGED, "422 training-diverged diverged");
         ANSWERS.put(FailureKind.MODEL_NOT_READY, "503 model-not-ready unavailable");
         ANSWERS.put(FailureKind.OVERLOADED, "503 overloaded overloaded");
-        ANSWERS.put(FailureKind.DEADLINE_EXCEEDED, "503 deadline-exceeded timeout");
+        ANSWERS.put(FailureKind.DEADLINE_UNMEETABLE, "503 deadline-unmeetable overloaded");
+        ANSWERS.put(FailureKind.DEADLINE_EXCEEDED, "504 deadline-exceeded timeout");
         ANSWERS.put(FailureKind.UNAVAILABLE, "503 unavailable unavailable");
         ANSWERS.put(FailureKind.RUN_FAILED, "500 run-failed failed");
     }

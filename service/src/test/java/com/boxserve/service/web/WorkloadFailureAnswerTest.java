@@ -110,7 +110,7 @@ class WorkloadFailureAnswerTest {
             assertTrue(expected >= 3, "two callers of 1.5 s on one worker: " + expected + " s");
             assertEquals(Duration.ofSeconds(expected), late.retryAfter().orElseThrow());
             ResponseEntity<Object> answer = new ApiExceptionHandler().failure(late);
-            assertEquals(503, answer.getStatusCode().value());
+            assertEquals(504, answer.getStatusCode().value());
             assertEquals("urn:boxserve:problem:deadline-exceeded", ((ProblemDetail) answer.getBody()).getType().toString());
             assertEquals(Long.toString(expected), answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
             assertEquals(2000, running.get(10, TimeUnit.SECONDS).output());

@@ -134,6 +134,25 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aCallerTheQueueWouldMakeLateIsRefusedAtOnceAndOneItWouldNotIsAdmitted() throws Exception {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, SleepingRunner::new)) {
+            pool.admit(Instant.now()).close(); // no prediction before a job has run
+            pool.call(200, LATER);
+            CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 200, LATER);
+            waitUntil(() -> pool.admitted() == 1);
+            // one ahead of 200 ms and its own 200 ms: 400 ms
+            ServiceFailure refused = assertThrows(ServiceFailure.class, () -> pool.admit(Instant.now().plusMillis(300)));
+            assertEquals(FailureKind.DEADLINE_UNMEETABLE, refused.kind());
+            assertTrue(refused.detail().startsWith("m would answer in about 4"), refused.detail());
+            assertEquals(1, pool.admitted(), "the refused caller took no place");
+            try (WorkerPool<Integer, Integer>.Admission admitted = pool.admit(Instant.now().plusSeconds(5))) {
+                assertEquals(2, pool.admitted());
+            }
+            running.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void retryAfterIsThePlacesTakenTimesTheRecentServiceTimeOverTheWorkers() throws Exception {
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 10, SleepingRunner::new)) {
             assertEquals(Duration.ZERO, pool.serviceTime());
