@@ -370,6 +370,8 @@
   async function startEvaluation() {
     showEvaluationError('');
     const models = [...document.querySelectorAll('#evaluation-models input:checked')].map((b) => b.value);
+    // none ticked would mean every READY model to the API: the opposite of what the page shows
+    if (!models.length) throw new Error('tick at least one model');
     const file = $('evaluation-zip').files[0];
     const folder = $('evaluation-folder').value;
     let response;
@@ -384,11 +386,13 @@
     }
     let job = await okJson(response);
     $('evaluation-result').dataset.state = 'running';
+    $('evaluation-start').disabled = true;
     while (!['DONE', 'FAILED', 'CANCELLED'].includes(job.status)) {
       showEvaluation(job);
       await new Promise((resolve) => setTimeout(resolve, 500));
       job = await okJson(await api('/v1/evaluations/' + job.id));
     }
+    $('evaluation-start').disabled = false;
     showEvaluation(job);
     if (job.failure) showEvaluationError(job.failure);
     $('evaluation-result').dataset.state = job.status === 'DONE' ? 'done' : 'failed';
@@ -434,7 +438,7 @@
   // which is also the most accurate under each latency budget.
   function apChart(container, points) {
     const width = 520; const height = 260; const left = 60; const right = 20; const top = 20; const bottom = 44;
-    const maxMs = Math.max(...points.map((p) => p.ms)) * 1.1;
+    const maxMs = Math.max(1, ...points.map((p) => p.ms)) * 1.1;
     const maxAp = Math.max(0.1, ...points.map((p) => Math.max(p.ap, 0))) * 1.1;
     const x = (ms) => left + ms / maxMs * (width - left - right);
     const y = (ap) => top + (1 - Math.max(ap, 0) / maxAp) * (height - top - bottom);
@@ -487,6 +491,7 @@
   $('network-dry-run').addEventListener('click', () => runNetwork(true));
   $('evaluation-start').addEventListener('click', () => startEvaluation().catch((e) => {
     showEvaluationError(e.message);
+    $('evaluation-start').disabled = false;
     $('evaluation-result').dataset.state = 'failed';
   }));
   $('token-save').addEventListener('click', () => {

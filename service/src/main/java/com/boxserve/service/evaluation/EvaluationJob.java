@@ -55,6 +55,13 @@ final class EvaluationJob {
         }
     }
 
+    /** Keeps the view on disk, unless a cancel (which keeps its own) came first. */
+    synchronized void saveUnlessCancelled(EvaluationStore store) {
+        if (!cancelled) {
+            store.save(view);
+        }
+    }
+
     boolean cancelled() {
         return cancelled;
     }

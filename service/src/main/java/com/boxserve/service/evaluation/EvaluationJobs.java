@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,7 +162,7 @@ public class EvaluationJobs implements SmartLifecycle {
                 throw ServiceFailure.invalid("directory '" + directory + "' is not a folder under the data root");
             }
             return folder.toRealPath();
-        } catch (IOException e) {
+        } catch (IOException | InvalidPathException e) {
             throw ServiceFailure.invalid("directory '" + directory + "' cannot be read under the data root");
         }
     }
@@ -172,6 +174,9 @@ public class EvaluationJobs implements SmartLifecycle {
      */
     public EvaluationView submit(String id, Submission submission) {
         try {
+            if (submission.categoryMapping().values().stream().anyMatch(Objects::isNull)) {
+                throw ServiceFailure.invalid("categoryMapping maps a category to nothing: give a COCO category name");
+            }
             EvaluationDataset dataset = EvaluationDataset.open(submission.folder(), submission.annotations(),
                     submission.categoryMapping(), properties.maxImages(), json);
             List<String> models = models(submission.models());
@@ -183,6 +188,9 @@ public class EvaluationJobs implements SmartLifecycle {
             jobs.put(id, job);
             schedule(job, dataset);
             return view;
+        } catch (InvalidPathException e) {
+            store.delete(id);
+            throw ServiceFailure.invalid("a file name in the dataset is not a path: " + e.getMessage());
         } catch (RuntimeException e) {
             store.delete(id);
             throw e;
@@ -282,6 +290,10 @@ public class EvaluationJobs implements SmartLifecycle {
                     properties.maxImages(), json));
         } catch (ServiceFailure e) {
             store.save(job.update(v -> ended(v, EvaluationView.Status.FAILED, e.detail())));
+        } catch (RuntimeException e) {
+            // one kept job that cannot be read must not keep the service from starting
+            log.warn("evaluation {} cannot run again", view.id(), e);
+            store.save(job.update(v -> ended(v, EvaluationView.Status.FAILED, "its data cannot be read again: " + e)));
         }
     }
 
@@ -305,7 +317,10 @@ public class EvaluationJobs implements SmartLifecycle {
             if (!executor.isShutdown()) {
                 advance(job, v -> ended(v, EvaluationView.Status.FAILED, e.detail()));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (executor.isShutdown() || Thread.currentThread().isInterrupted()) {
+                return; // a stop's interrupt, surfacing as an I/O failure: the job runs again on start
+            }
             log.warn("evaluation {} failed", job.id(), e);
             advance(job, v -> ended(v, EvaluationView.Status.FAILED, "the job failed: " + e));
         }

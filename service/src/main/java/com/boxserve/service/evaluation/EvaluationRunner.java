@@ -3,6 +3,7 @@ package com.boxserve.service.evaluation;
 import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.service.detection.DecodedImage;
 import com.boxserve.service.detection.ImageDecoder;
+import com.boxserve.service.detection.ImageProperties;
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.DetectorRegistry;
@@ -50,11 +51,13 @@ class EvaluationRunner {
     private final DetectorRegistry registry;
     private final ImageDecoder decoder;
     private final ModelsProperties models;
+    private final ImageProperties images;
     private final EvaluationStore store;
     private final MeterRegistry meters;
 
-    EvaluationRunner(DetectorRegistry registry, ImageDecoder decoder, ModelsProperties models, EvaluationStore store,
-            MeterRegistry meters) {
+    EvaluationRunner(DetectorRegistry registry, ImageDecoder decoder, ModelsProperties models, ImageProperties images,
+            EvaluationStore store, MeterRegistry meters) {
+        this.images = images;
         this.registry = registry;
         this.decoder = decoder;
         this.models = models;
@@ -73,7 +76,7 @@ class EvaluationRunner {
                 runModel(job, index, model, dataset);
             } catch (ServiceFailure e) {
                 if (e.kind() != FailureKind.MODEL_NOT_READY && e.kind() != FailureKind.UNKNOWN_MODEL
-                        && e.kind() != FailureKind.UNAVAILABLE) {
+                        && e.kind() != FailureKind.UNAVAILABLE && e.kind() != FailureKind.RUN_FAILED) {
                     throw e;
                 }
                 if (Thread.currentThread().isInterrupted()) {
@@ -82,7 +85,7 @@ class EvaluationRunner {
                 job.updateModel(index, r -> new EvaluationView.ModelRun(r.model(), EvaluationView.Status.FAILED,
                         r.imagesDone(), r.imagesTotal(), r.elapsedMs(), null, e.detail(), null));
             }
-            store.save(job.view());
+            job.saveUnlessCancelled(store);
         }
     }
 
@@ -140,6 +143,10 @@ class EvaluationRunner {
                     r.imagesTotal(), elapsed / 1_000_000, elapsed / finished * (r.imagesTotal() - finished) / 1_000_000,
                     null, null));
         }
+        if (job.cancelled()) {
+            // its folder may be gone with it: nothing more is written
+            throw new InterruptedException();
+        }
         store.write(store.detections(job.id(), model.name()), results);
         long elapsed = System.nanoTime() - started;
         EvaluationView.ModelResult result = new EvaluationView.ModelResult(
@@ -154,9 +161,14 @@ class EvaluationRunner {
         String which = "image " + image.id() + " ('" + image.fileName() + "')";
         DecodedImage decoded;
         try {
+            if (Files.size(file) > images.maxBytes().toBytes()) {
+                throw ServiceFailure.invalid(which + " has " + Files.size(file) + " bytes, over "
+                        + "boxserve.images.max-bytes (" + images.maxBytes().toBytes() + ")");
+            }
             decoded = decoder.decode(Files.readAllBytes(file));
         } catch (ServiceFailure e) {
-            throw ServiceFailure.invalid(which + ": " + e.detail());
+            throw e.kind() == FailureKind.INVALID_REQUEST && e.detail().startsWith(which) ? e
+                    : ServiceFailure.invalid(which + ": " + e.detail());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

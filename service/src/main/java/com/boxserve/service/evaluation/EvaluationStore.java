@@ -61,7 +61,8 @@ class EvaluationStore {
     void write(Path file, Object value) {
         try {
             Files.createDirectories(file.getParent());
-            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            // a file of its own per write: two writers never move each other's
+            Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
             json.writeValue(partial.toFile(), value);
             try {
                 Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
