@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  * @param directory where jobs, their uploaded data and their results are kept, across restarts
  * @param dataRoot the folder whose subfolders a job may name as its data; unset: uploads only
  * @param maxJobs jobs kept; a new job removes the oldest ended one, and is refused when none has ended
- * @param maxUploadBytes the largest upload (a zip, or the multipart parts together), and a quarter of
+ * @param maxUploadBytes the largest zip body (multipart uploads stay within boxserve.images.max-bytes), and a quarter of
  *     what its files may expand to
  * @param maxImages the most images one job's annotations may list
  * @param concurrentJobs jobs run at once; the others wait their turn
