@@ -2,10 +2,12 @@ package com.boxserve.service.evaluation;
 
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -100,16 +102,22 @@ class DatasetUploads {
                     throw ServiceFailure.invalid("the zip's entry '" + entry.getName() + "' would land outside the "
                             + "dataset's folder");
                 }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
+                // folders count too: a zip of a million empty folders is no dataset
                 if (++files > limits.maxImages() + SPARE_FILES) {
-                    throw tooLarge("the zip holds more than " + (limits.maxImages() + SPARE_FILES) + " files");
+                    throw tooLarge("the zip holds more than " + (limits.maxImages() + SPARE_FILES) + " entries");
                 }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = archive.getInputStream(entry); OutputStream out = Files.newOutputStream(target)) {
-                    budget -= copy(in, out, budget, "the zip's files, expanded,");
+                try {
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                        continue;
+                    }
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = archive.getInputStream(entry);
+                            OutputStream out = Files.newOutputStream(target)) {
+                        budget -= copy(in, out, budget, "the zip's files, expanded,");
+                    }
+                } catch (ZipException | EOFException | FileSystemException e) {
+                    throw ServiceFailure.invalid("the zip's entry '" + entry.getName() + "' cannot be unpacked: " + e);
                 }
             }
         } catch (ZipException e) {

@@ -40,13 +40,17 @@ public record EvaluationDataset(CocoGroundTruth truth, Map<Long, Path> images, M
      *     file, an unknown category in the mapping, any fault of the annotations
      */
     public static EvaluationDataset open(Path folder, String annotations, Map<String, String> mapping, int maxImages,
-            ObjectMapper json) {
+            long maxAnnotationBytes, ObjectMapper json) {
         Path file = annotations == null ? onlyJson(folder) : inside(folder, annotations, "annotations");
         if (!Files.isRegularFile(file)) {
             throw ServiceFailure.invalid("the annotations file '" + annotations + "' is not in the dataset");
         }
         JsonNode root;
         try {
+            if (Files.size(file) > maxAnnotationBytes) {
+                throw new ServiceFailure(FailureKind.DATASET_TOO_LARGE, "the annotations file has " + Files.size(file)
+                        + " bytes; the limit is " + maxAnnotationBytes + " (boxserve.evaluation.max-upload-bytes)");
+            }
             root = json.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             throw ServiceFailure.invalid("the annotations file '" + folder.relativize(file) + "' is not JSON: "

@@ -53,6 +53,8 @@ public class EvaluationJobs implements SmartLifecycle {
     private final Map<String, EvaluationJob> jobs = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private volatile boolean running;
+    /** Jobs whose data is still arriving: they count against max-jobs too. */
+    private final AtomicInteger reserved = new AtomicInteger();
 
     EvaluationJobs(EvaluationProperties properties, EvaluationStore store, EvaluationRunner runner,
             DetectorRegistry registry, ObjectMapper json, MeterRegistry meters) {
@@ -123,8 +125,9 @@ public class EvaluationJobs implements SmartLifecycle {
     }
 
     /** A new job's id and empty dataset folder, once there is room for it. */
-    public String reserve() {
+    public synchronized String reserve() {
         makeRoom();
+        reserved.incrementAndGet();
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         store.create(id);
         return id;
@@ -173,12 +176,13 @@ public class EvaluationJobs implements SmartLifecycle {
      * @param id from {@link #reserve()}
      */
     public EvaluationView submit(String id, Submission submission) {
+        reserved.decrementAndGet();
         try {
             if (submission.categoryMapping().values().stream().anyMatch(Objects::isNull)) {
                 throw ServiceFailure.invalid("categoryMapping maps a category to nothing: give a COCO category name");
             }
             EvaluationDataset dataset = EvaluationDataset.open(submission.folder(), submission.annotations(),
-                    submission.categoryMapping(), properties.maxImages(), json);
+                    submission.categoryMapping(), properties.maxImages(), properties.maxUploadBytes().toBytes(), json);
             List<String> models = models(submission.models());
             EvaluationView view = queued(new EvaluationView(id, EvaluationView.Status.QUEUED, Instant.now(), null, null,
                     submission.directory(), submission.annotations(), Map.copyOf(submission.categoryMapping()),
@@ -199,6 +203,7 @@ public class EvaluationJobs implements SmartLifecycle {
 
     /** Forgets a reserved job whose upload failed. */
     public void abandon(String id) {
+        reserved.decrementAndGet();
         store.delete(id);
     }
 
@@ -271,13 +276,13 @@ public class EvaluationJobs implements SmartLifecycle {
     private synchronized void makeRoom() {
         List<EvaluationView> ended = new ArrayList<>(jobs.values().stream().map(EvaluationJob::view)
                 .filter(v -> v.status().ended()).sorted(Comparator.comparing(EvaluationView::created)).toList());
-        while (jobs.size() >= properties.maxJobs() && !ended.isEmpty()) {
+        while (jobs.size() + reserved.get() >= properties.maxJobs() && !ended.isEmpty()) {
             String oldest = ended.remove(0).id();
             jobs.remove(oldest);
             store.delete(oldest);
         }
-        if (jobs.size() >= properties.maxJobs()) {
-            throw ServiceFailure.retryable(FailureKind.OVERLOADED, jobs.size() + " evaluation jobs are queued or "
+        if (jobs.size() + reserved.get() >= properties.maxJobs()) {
+            throw ServiceFailure.retryable(FailureKind.OVERLOADED, jobs.size() + reserved.get() + " evaluation jobs are queued or "
                     + "running, the most kept (boxserve.evaluation.max-jobs)", Duration.ofMinutes(1));
         }
     }
@@ -287,7 +292,7 @@ public class EvaluationJobs implements SmartLifecycle {
         try {
             Path folder = view.directory() == null ? store.dataset(view.id()) : dataRootFolder(view.directory());
             schedule(job, EvaluationDataset.open(folder, view.annotations(), view.categoryMapping(),
-                    properties.maxImages(), json));
+                    properties.maxImages(), properties.maxUploadBytes().toBytes(), json));
         } catch (ServiceFailure e) {
             store.save(job.update(v -> ended(v, EvaluationView.Status.FAILED, e.detail())));
         } catch (RuntimeException e) {

@@ -190,6 +190,15 @@ class EvaluationApiTest {
                 "would land outside the dataset's folder");
         assertProblem(http.post("/v1/evaluations", "application/zip", "not a zip".getBytes(StandardCharsets.UTF_8)),
                 400, "not a zip");
+        ByteArrayOutputStream clash = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(clash)) {
+            out.putNextEntry(new ZipEntry("images"));
+            out.write(1);
+            out.putNextEntry(new ZipEntry("images/photo.png"));
+            out.write(TestImages.resource("photo.png"));
+        }
+        assertProblem(http.post("/v1/evaluations", "application/zip", clash.toByteArray()), 400,
+                "the zip's entry 'images/photo.png' cannot be unpacked");
 
         // what only reading the image shows fails the job, naming the image
         ObjectNode wrongSize = CocoSets.instances(new String[] {"photo.png"}, "person");

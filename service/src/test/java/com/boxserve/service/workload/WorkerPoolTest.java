@@ -258,6 +258,7 @@ class WorkerPoolTest {
             waitUntil(() -> pool.queueDepth() == 1);
             assertEquals(0, pool.admitted(), "background work holds no place");
             CompletableFuture<WorkerPool.Outcome<Integer>> live = call(pool, 1, LATER);
+            waitUntil(() -> pool.queueDepth() == 2); // the callers' threads race: 1 must arrive first
             CompletableFuture<WorkerPool.Outcome<Integer>> secondLive = call(pool, 2, LATER);
             waitUntil(() -> pool.queueDepth() == 3);
             gate.countDown();
