@@ -37,8 +37,7 @@ final class EvaluationJob {
         return update(v -> {
             List<EvaluationView.ModelRun> models = new ArrayList<>(v.models());
             models.set(index, change.apply(models.get(index)));
-            return new EvaluationView(v.id(), v.status(), v.created(), v.started(), v.ended(), v.directory(),
-                    v.annotations(), v.categoryMapping(), v.images(), v.unmappedCategories(), v.failure(), models);
+            return v.with(v.status(), v.started(), v.ended(), v.failure(), models);
         });
     }
 

@@ -88,7 +88,7 @@ public class EvaluationJobs implements SmartLifecycle {
             EvaluationView kept = job.view();
             if (!kept.status().ended()) {
                 log.info("evaluation {} was {} when the service stopped: it runs again", kept.id(), kept.status());
-                job.update(v -> queued(v, v.models().stream().map(EvaluationView.ModelRun::model).toList(), v.images()));
+                job.update(EvaluationJobs::queuedAgain);
                 reopenAndSchedule(job);
             }
         }
@@ -161,10 +161,11 @@ public class EvaluationJobs implements SmartLifecycle {
         try {
             Path realRoot = root.toRealPath();
             Path folder = EvaluationDataset.inside(realRoot, directory, "directory");
-            if (!Files.isDirectory(folder) || !folder.toRealPath().startsWith(realRoot)) {
+            Path real = Files.isDirectory(folder) ? folder.toRealPath() : null;
+            if (real == null || !real.startsWith(realRoot)) {
                 throw ServiceFailure.invalid("directory '" + directory + "' is not a folder under the data root");
             }
-            return folder.toRealPath();
+            return real;
         } catch (IOException | InvalidPathException e) {
             throw ServiceFailure.invalid("directory '" + directory + "' cannot be read under the data root");
         }
@@ -184,20 +185,19 @@ public class EvaluationJobs implements SmartLifecycle {
             EvaluationDataset dataset = EvaluationDataset.open(submission.folder(), submission.annotations(),
                     submission.categoryMapping(), properties.maxImages(), properties.maxUploadBytes().toBytes(), json);
             List<String> models = models(submission.models());
-            EvaluationView view = queued(new EvaluationView(id, EvaluationView.Status.QUEUED, Instant.now(), null, null,
-                    submission.directory(), submission.annotations(), Map.copyOf(submission.categoryMapping()),
-                    dataset.images().size(), dataset.unmapped(), null, List.of()), models, dataset.images().size());
+            int images = dataset.images().size();
+            EvaluationView view = new EvaluationView(id, EvaluationView.Status.QUEUED, Instant.now(), null, null,
+                    submission.directory(), submission.annotations(), Map.copyOf(submission.categoryMapping()), images,
+                    dataset.unmapped(), null, models.stream().map(m -> EvaluationView.ModelRun.queued(m, images)).toList());
             EvaluationJob job = new EvaluationJob(view);
             store.save(view);
             jobs.put(id, job);
             schedule(job, dataset);
             return view;
-        } catch (InvalidPathException e) {
-            store.delete(id);
-            throw ServiceFailure.invalid("a file name in the dataset is not a path: " + e.getMessage());
         } catch (RuntimeException e) {
             store.delete(id);
-            throw e;
+            throw e instanceof InvalidPathException ? ServiceFailure.invalid("a file name in the dataset is not a path: "
+                    + e.getMessage()) : e;
         }
     }
 
@@ -307,9 +307,7 @@ public class EvaluationJobs implements SmartLifecycle {
     }
 
     private void run(EvaluationJob job, EvaluationDataset dataset) {
-        if (!advance(job, v -> new EvaluationView(v.id(), EvaluationView.Status.RUNNING, v.created(),
-                Instant.now(), null, v.directory(), v.annotations(), v.categoryMapping(), v.images(),
-                v.unmappedCategories(), null, v.models()))) {
+        if (!advance(job, v -> v.with(EvaluationView.Status.RUNNING, Instant.now(), null, null, v.models()))) {
             return;
         }
         try {
@@ -351,17 +349,16 @@ public class EvaluationJobs implements SmartLifecycle {
         return (int) jobs.values().stream().filter(j -> j.view().status() == status).count();
     }
 
-    private static EvaluationView queued(EvaluationView v, List<String> models, int images) {
-        return new EvaluationView(v.id(), EvaluationView.Status.QUEUED, v.created(), null, null, v.directory(),
-                v.annotations(), v.categoryMapping(), v.images(), v.unmappedCategories(), null,
-                models.stream().map(m -> EvaluationView.ModelRun.queued(m, images)).toList());
+    /** A job a stop cut short, back at its start. */
+    private static EvaluationView queuedAgain(EvaluationView v) {
+        return v.with(EvaluationView.Status.QUEUED, null, null, null,
+                v.models().stream().map(r -> EvaluationView.ModelRun.queued(r.model(), v.images())).toList());
     }
 
     private static EvaluationView ended(EvaluationView v, EvaluationView.Status status, String failure) {
         List<EvaluationView.ModelRun> models = v.models().stream().map(r -> r.status().ended() ? r
                 : new EvaluationView.ModelRun(r.model(), status == EvaluationView.Status.DONE ? r.status() : status,
                         r.imagesDone(), r.imagesTotal(), r.elapsedMs(), null, null, null)).toList();
-        return new EvaluationView(v.id(), status, v.created(), v.started(), Instant.now(), v.directory(),
-                v.annotations(), v.categoryMapping(), v.images(), v.unmappedCategories(), failure, models);
+        return v.with(status, v.started(), Instant.now(), failure, models);
     }
 }

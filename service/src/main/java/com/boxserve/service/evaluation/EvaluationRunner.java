@@ -159,18 +159,22 @@ class EvaluationRunner {
 
     private DecodedImage decode(CocoGroundTruth.Image image, Path file, InputSizeRule sizes) {
         String which = "image " + image.id() + " ('" + image.fileName() + "')";
-        DecodedImage decoded;
+        byte[] bytes;
         try {
-            if (Files.size(file) > images.maxBytes().toBytes()) {
-                throw ServiceFailure.invalid(which + " has " + Files.size(file) + " bytes, over "
-                        + "boxserve.images.max-bytes (" + images.maxBytes().toBytes() + ")");
+            long size = Files.size(file);
+            if (size > images.maxBytes().toBytes()) {
+                throw ServiceFailure.invalid(which + " has " + size + " bytes, over boxserve.images.max-bytes ("
+                        + images.maxBytes().toBytes() + ")");
             }
-            decoded = decoder.decode(Files.readAllBytes(file));
-        } catch (ServiceFailure e) {
-            throw e.kind() == FailureKind.INVALID_REQUEST && e.detail().startsWith(which) ? e
-                    : ServiceFailure.invalid(which + ": " + e.detail());
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        DecodedImage decoded;
+        try {
+            decoded = decoder.decode(bytes);
+        } catch (ServiceFailure e) {
+            throw ServiceFailure.invalid(which + ": " + e.detail());
         }
         if (decoded.width() != image.width() || decoded.height() != image.height()) {
             throw ServiceFailure.invalid(which + " is " + decoded.width() + "×" + decoded.height()

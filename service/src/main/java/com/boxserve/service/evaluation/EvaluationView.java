@@ -18,6 +18,12 @@ public record EvaluationView(String id, Status status, Instant created, Instant 
         String directory, String annotations, Map<String, String> categoryMapping, int images,
         List<String> unmappedCategories, String failure, List<ModelRun> models) {
 
+    /** This job in another state: the fields a job's life changes, the rest kept. */
+    EvaluationView with(Status status, Instant started, Instant ended, String failure, List<ModelRun> models) {
+        return new EvaluationView(id, status, created, started, ended, directory, annotations, categoryMapping, images,
+                unmappedCategories, failure, models);
+    }
+
     public enum Status {
         QUEUED, RUNNING, DONE, FAILED, CANCELLED;
 
