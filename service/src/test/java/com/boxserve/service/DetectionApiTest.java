@@ -15,6 +15,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,7 @@ import com.boxserve.service.deploy.DeploymentFilesTest;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.workload.WorkerPool;
+import com.boxserve.service.workload.WorkerPoolTest;
 import com.boxserve.zoo.CocoCategories;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
@@ -382,6 +387,57 @@ class DetectionApiTest {
         HttpResponse<String> malformed = http.post(DETECT + "?timeout=soon", "image/jpeg", image("photo.jpg"));
         assertProblem(malformed, 400);
         assertTrue(json(malformed).path("detail").asText().contains("the timeout parameter must be a whole number"));
+    }
+
+    @Test
+    void aQueuedRequestWhoseClientLeftOrWhoseDeadlinePassedNeverRuns() throws Exception {
+        ServedModel model = registry.get(TestModels.FAST);
+        byte[] photo = image("photo.jpg");
+        assertEquals(400, http.send("POST", DETECT, "image/jpeg", photo, Map.of("Request-Priority", "urgent")).statusCode());
+        Map<String, Double> before = requestCounts();
+        long forwardsBefore = model.forwards();
+        // three callers of the high class keep the one worker busy: a default request waits behind them
+        AtomicBoolean feeding = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        ExecutorService feeders = Executors.newFixedThreadPool(3);
+        List<Future<Object>> highCallers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            highCallers.add(feeders.submit(() -> {
+                while (feeding.get()) {
+                    HttpResponse<String> high = http.send("POST", DETECT, "image/jpeg", photo,
+                            Map.of("Request-Priority", "high"));
+                    if (high.statusCode() == 200) {
+                        served.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            WorkerPoolTest.waitUntil(() -> served.get() >= 3);
+            try (Socket client = new Socket("localhost", port)) {
+                OutputStream out = client.getOutputStream();
+                out.write(("POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                        + "Content-Length: " + photo.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(photo);
+                out.flush();
+            } // closed at once: the request is read, queued, and its client is gone
+            WorkerPoolTest.waitUntil(() -> requestCounts().getOrDefault("detect " + TestModels.FAST + " client_closed", 0.0)
+                    > before.getOrDefault("detect " + TestModels.FAST + " client_closed", 0.0));
+            long queued = System.nanoTime();
+            HttpResponse<String> late = http.post(DETECT + "?timeout=1500", "image/jpeg", photo);
+            assertProblem(late, 504);
+            assertEquals("urn:boxserve:problem:deadline-exceeded", json(late).path("type").asText());
+            assertTrue(System.nanoTime() - queued >= Duration.ofMillis(1400).toNanos(), "answered at its deadline");
+        } finally {
+            feeding.set(false);
+            for (Future<Object> feeder : highCallers) {
+                feeder.get();
+            }
+            feeders.shutdown();
+        }
+        assertEquals(served.get(), model.forwards() - forwardsBefore,
+                "a forward for every high request answered, none for the client that left or the late request");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 
 /**
  * One admitted detect request, from the door to its answer: the model, the place it holds in the
@@ -23,17 +24,29 @@ public final class DetectionCall {
     private final WorkerPool<DetectionInput, DetectionResult>.Admission admission;
     private final DetectionMetrics metrics;
     private final long startedNanos;
-    private final Instant deadline;
+    private final BooleanSupplier clientGone;
+    private volatile Instant deadline;
     private volatile String outcome;
 
     DetectionCall(ServedModel model, String api, WorkerPool<DetectionInput, DetectionResult>.Admission admission,
-            DetectionMetrics metrics, long startedNanos, Instant deadline) {
+            DetectionMetrics metrics, long startedNanos, Instant deadline, BooleanSupplier clientGone) {
         this.model = model;
         this.api = api;
         this.admission = admission;
         this.metrics = metrics;
         this.startedNanos = startedNanos;
         this.deadline = deadline;
+        this.clientGone = clientGone;
+    }
+
+    /**
+     * A deadline the request gave in its body (the Open Inference Protocol's {@code timeout}
+     * parameter), read after the door: it can only bring the call's deadline closer.
+     */
+    public void within(Instant bodyDeadline) {
+        if (bodyDeadline.isBefore(deadline)) {
+            deadline = bodyDeadline;
+        }
     }
 
     /** The model the request was admitted to. */
@@ -51,6 +64,10 @@ public final class DetectionCall {
 
     Instant deadline() {
         return deadline;
+    }
+
+    BooleanSupplier clientGone() {
+        return clientGone;
     }
 
     void ended(String outcome) {

@@ -45,32 +45,29 @@ public class DetectionService {
     }
 
     /**
-     * A place for one request in the model's pool, or the refusal, made before any of its work:
-     * an unknown model (404), a body declared over the byte limit (413), a model not ready or
-     * every place taken (503). A refusal is counted here.
+     * A place for one request in the model's pool, of the class it asks for, or the refusal, made
+     * before any of its work: an unknown model (404), a body declared over the byte limit (413), a
+     * model not ready or every place taken (503), a deadline the predicted wait would pass (503).
+     * The deadline is the request's own, else the model's default, and never later than the
+     * service's request timeout. A refusal is counted here.
      *
      * @param declaredBytes the body's declared length, raw or multipart; -1 when it is not declared
      */
-    public DetectionCall admit(String modelName, String api, long declaredBytes) {
-        return admit(modelName, api, declaredBytes, null);
-    }
-
-    /**
-     * As {@link #admit(String, String, long)}, for a client that set a deadline of its own (a
-     * {@code timeout}, {@code Request-Timeout}, gRPC's): the earlier of it and the service's counts,
-     * and a request the predicted wait would make late is refused here, before its body is read.
-     */
-    public DetectionCall admit(String modelName, String api, long declaredBytes, Instant clientDeadline) {
+    public DetectionCall admit(String modelName, String api, long declaredBytes, RequestTerms terms) {
         long started = System.nanoTime();
         ServedModel model = null;
         try {
             model = registry.get(modelName);
             limits.checkBody(declaredBytes, true);
-            Instant deadline = Instant.now().plus(models.requestTimeout());
-            if (clientDeadline != null && clientDeadline.isBefore(deadline)) {
-                deadline = clientDeadline;
+            Instant now = Instant.now();
+            Instant asked = terms.deadline() != null ? terms.deadline()
+                    : model.deadline().map(now::plus).orElse(null);
+            Instant deadline = now.plus(models.requestTimeout());
+            if (asked != null && asked.isBefore(deadline)) {
+                deadline = asked;
             }
-            return new DetectionCall(model, api, model.admit(deadline), metrics, started, deadline);
+            return new DetectionCall(model, api, model.admit(terms.priority(), asked == null ? null : deadline), metrics,
+                    started, deadline, terms.clientGone());
         } catch (RuntimeException e) {
             metrics.request(model, api, FailureKind.outcomeOf(e), System.nanoTime() - started);
             throw e;
@@ -115,7 +112,7 @@ public class DetectionService {
                 // checked for this model above: the worker's translator does not check again
                 DetectionInput input = new DetectionInput(ImageFactory.getInstance().fromImage(ready.pixels()), options,
                         metadata);
-                WorkerPool.Outcome<DetectionResult> outcome = call.admission().call(input, call.deadline());
+                WorkerPool.Outcome<DetectionResult> outcome = call.admission().call(input, call.deadline(), call.clientGone());
                 answers.add(new Detected(model, ready, outcome.output(), outcome.queueNanos(), outcome.inferenceNanos(),
                         System.nanoTime() - call.startedNanos(), outcome.batchSize()));
             }

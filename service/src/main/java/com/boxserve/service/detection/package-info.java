@@ -5,7 +5,7 @@
  * free of HTTP, so that the rules live in one place however the images arrive.
  *
  * <p>Dependency rule: this package may import {@code models} (the served models), {@code workload} (their
- * pools) and {@code failure}. It must not import {@code web}: the web layer wires the door in, not the
+ * pools), {@code security} (who may ask for the high class) and {@code failure}. It must not import {@code web}: the web layer wires the door in, not the
  * other way round, and every failure reaches the one exception handler as a
  * {@link com.boxserve.service.failure.ServiceFailure}.
  */

@@ -29,6 +29,10 @@ public enum FailureKind {
     OVERLOADED(503, "overloaded", "Overloaded", "overloaded"),
     /** The request's deadline cannot be met: the predicted wait and run pass it; refused before any work. */
     DEADLINE_UNMEETABLE(503, "deadline-unmeetable", "Deadline cannot be met", "overloaded"),
+    /** The request waited its model's max queue delay without a worker (a standing queue sheds its oldest). */
+    QUEUE_DELAY_EXCEEDED(503, "queue-delay-exceeded", "Queue delay exceeded", "shed"),
+    /** The client closed its connection while its work waited; the work was withdrawn and never ran. */
+    CLIENT_CLOSED(499, "client-closed", "Client closed request", "client_closed"),
     /** The request's deadline passed before its work could run or finish; the work was cancelled. */
     DEADLINE_EXCEEDED(504, "deadline-exceeded", "Deadline exceeded", "timeout"),
     /** The pool is closing (an unload, a reload's hand-over, shutdown) and takes no more work. */

@@ -196,7 +196,7 @@ public class DetectorRegistry implements SmartLifecycle {
             return ServedModel.failed(name, "invalid settings: " + String.join("; ", wrong));
         }
         return new ServedModel(name, ModelSettingsRules.engine(settings.engine()), LoadOptions.parseDevice(settings.device()),
-                settings.workers(), settings.queueCapacity(), settings.batchSize(), settings.batchWait());
+                settings);
     }
 
     /** Whether every required model is READY (and there is at least one). */

@@ -1,5 +1,6 @@
 package com.boxserve.service.models;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,8 @@ class ModelGauges {
 
     private final MeterRegistry meters;
     private final Map<String, List<Meter>> registered = new ConcurrentHashMap<>();
+    /** A function counter holds its object weakly and has no builder option against it: held here instead. */
+    private final Map<String, Supplier<ServedModel>> followed = new ConcurrentHashMap<>();
 
     ModelGauges(MeterRegistry meters) {
         this.meters = meters;
@@ -49,10 +52,16 @@ class ModelGauges {
                 .tags("model", name, "engine", engine)
                 .strongReference(true)
                 .register(meters));
+        gauges.add(FunctionCounter.builder("boxserve.model.forwards", current, c -> c.get() == null ? 0 : c.get().forwards())
+                .description("images run by the model's workers (live and evaluation), each image of a batch counted")
+                .tags("model", name, "engine", engine)
+                .register(meters));
         registered.put(name, gauges);
+        followed.put(name, current);
     }
 
     void forget(String name) {
+        followed.remove(name);
         List<Meter> previous = registered.remove(name);
         if (previous != null) {
             previous.forEach(meters::remove);

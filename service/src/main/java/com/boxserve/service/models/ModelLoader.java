@@ -114,7 +114,7 @@ class ModelLoader {
             WorkerPool.Batching<DetectionInput> batching = new WorkerPool.Batching<>(model.batchSize(), model.batchWait(),
                     Detector::canShareBatch);
             model.ready(new WorkerPool<>(model.name(), model.workers(), model.queueCapacity(),
-                    () -> new PredictorRunner(loaded, loaded.newPredictor()), batching));
+                    () -> new PredictorRunner(loaded, loaded.newPredictor()), batching, model.queuePolicy()));
             log.info("{}: READY in {} ms ({} workers, queue {}){}", model.name(), millisSince(started), model.workers(),
                     model.queueCapacity(), metadata.weights().isRandom() ? " — " + metadata.weights().describe() : "");
         } catch (Exception | LinkageError e) {

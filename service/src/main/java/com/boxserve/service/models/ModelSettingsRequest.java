@@ -14,13 +14,18 @@ import java.time.Duration;
  * @param queueCapacity 1 to 1000
  * @param batchSize 1 to 64 (above 1: dynamic batching, PyTorch only)
  * @param batchWait 0 to 1s, an ISO-8601 duration such as {@code "PT0.05S"}
+ * @param deadline a request's deadline when it gives none, 1 ms to 24 h
+ * @param maxQueueDelay the longest a request waits for a worker before it is shed, 1 ms to 1 h
+ * @param queuePolicy {@code adaptive-lifo} or {@code fifo}
  */
 public record ModelSettingsRequest(String engine, String device, Integer workers, Integer queueCapacity,
-        Integer batchSize, Duration batchWait) {
+        Integer batchSize, Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy) {
 
-    static final ModelSettingsRequest NONE = new ModelSettingsRequest(null, null, null, null, null, null);
+    static final ModelSettingsRequest NONE = new ModelSettingsRequest(null, null, null, null, null, null, null, null,
+            null);
 
     ModelsProperties.ModelSettings settings() {
-        return new ModelsProperties.ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait);
+        return new ModelsProperties.ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait, deadline,
+                maxQueueDelay, queuePolicy);
     }
 }

@@ -24,6 +24,10 @@ final class ModelSettingsRules {
     static final int MAX_QUEUE_CAPACITY = 1_000;
     static final int MAX_BATCH_SIZE = 64;
     static final Duration MAX_BATCH_WAIT = Duration.ofSeconds(1);
+    static final Duration MAX_DEADLINE = Duration.ofHours(24);
+    static final Duration MAX_QUEUE_DELAY = Duration.ofHours(1);
+    static final String ADAPTIVE_LIFO = "adaptive-lifo";
+    static final String FIFO = "fifo";
 
     private ModelSettingsRules() {
     }
@@ -77,6 +81,11 @@ final class ModelSettingsRules {
         if (settings.batchWait().isNegative() || settings.batchWait().compareTo(MAX_BATCH_WAIT) > 0) {
             wrong.add("batchWait: must be 0 to 1s, not " + settings.batchWait());
         }
+        within(wrong, "deadline", settings.deadline(), MAX_DEADLINE);
+        within(wrong, "maxQueueDelay", settings.maxQueueDelay(), MAX_QUEUE_DELAY);
+        if (!ADAPTIVE_LIFO.equalsIgnoreCase(settings.queuePolicy().trim()) && !FIFO.equalsIgnoreCase(settings.queuePolicy().trim())) {
+            wrong.add("queuePolicy: must be " + ADAPTIVE_LIFO + " or " + FIFO + ", not " + settings.queuePolicy());
+        }
         if (engine != null && engine != InferenceEngine.PYTORCH && settings.batchSize() > 1) {
             wrong.add("batchSize: dynamic batching needs the pytorch engine, not " + settings.engine());
         }
@@ -86,6 +95,13 @@ final class ModelSettingsRules {
     /** The engine a setting names; empty for {@code auto}, which measures both on the model's first load here. */
     static Optional<InferenceEngine> engine(String setting) {
         return AUTO.equalsIgnoreCase(setting.trim()) ? Optional.empty() : Optional.of(InferenceEngine.parse(setting));
+    }
+
+    /** An optional duration: unset, or from 1 ms to {@code max}. */
+    private static void within(List<String> wrong, String field, Duration value, Duration max) {
+        if (value != null && (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(max) > 0)) {
+            wrong.add(field + ": must be 1ms to " + max.toString().substring(2).toLowerCase() + ", not " + value);
+        }
     }
 
     private static void between(List<String> wrong, String field, int value, int min, int max, String why) {

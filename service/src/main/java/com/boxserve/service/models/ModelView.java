@@ -3,6 +3,7 @@ package com.boxserve.service.models;
 import com.boxserve.zoo.DetectorArchitecture;
 import com.boxserve.zoo.DetectorMetadata;
 import com.boxserve.zoo.WeightsProvenance;
+import java.time.Duration;
 
 /**
  * A served model as {@code /v1/models} shows it.
@@ -30,6 +31,9 @@ import com.boxserve.zoo.WeightsProvenance;
  * @param queueCapacity requests that may wait before 503s
  * @param queueDepth requests waiting now
  * @param batchSize the most same-size images one forward takes (1: no dynamic batching)
+ * @param deadlineMs a request's deadline when it gives none; null: none
+ * @param maxQueueDelayMs the longest a request waits for a worker before it is shed; null: no bound
+ * @param queuePolicy {@code adaptive-lifo} (newest-first under a standing queue) or {@code fifo}; with no bound always fifo
  * @param reload the status of a reload in progress (the replacement takes over once READY), or of one that FAILED
  * @param reloadFailure why that reload failed
  */
@@ -55,6 +59,9 @@ public record ModelView(
         int queueCapacity,
         int queueDepth,
         int batchSize,
+        Long deadlineMs,
+        Long maxQueueDelayMs,
+        String queuePolicy,
         ModelStatus reload,
         String reloadFailure) {
 
@@ -113,6 +120,9 @@ public record ModelView(
                 model.queueCapacity(),
                 model.queueDepth(),
                 model.batchSize(),
+                model.deadline().map(Duration::toMillis).orElse(null),
+                model.queuePolicy().maxDelay() == null ? null : model.queuePolicy().maxDelay().toMillis(),
+                model.queuePolicy().adaptiveLifo() ? "adaptive-lifo" : "fifo",
                 model.replacement().map(ServedModel::status).orElse(null),
                 model.replacement().flatMap(ServedModel::failure).orElse(null));
     }

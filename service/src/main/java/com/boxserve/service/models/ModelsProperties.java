@@ -1,5 +1,6 @@
 package com.boxserve.service.models;
 
+import com.boxserve.service.workload.WorkerPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInputSide shrink images whose long side exceeds this before inference (0: never)
  * @param batchSize dynamic batching: the most same-size images one forward takes (1: off, the CPU default)
  * @param batchWait dynamic batching: how long a worker waits for more images to fill a batch
+ * @param deadline a request's deadline when it gives none of its own (unset: none, only {@code requestTimeout})
+ * @param maxQueueDelay the longest a request waits for a worker before it is shed with a 503 (unset: no bound)
+ * @param queuePolicy with a {@code maxQueueDelay}: {@code adaptive-lifo} (a standing queue served
+ *     newest-first) or {@code fifo}
  * @param engineOptions DJL engine options for every model, e.g. ONNX Runtime's {@code intraOpNumThreads},
  *     {@code optLevel} or {@code executionMode}; an engine ignores the others'
  * @param perModel overrides per model name
@@ -42,13 +47,17 @@ public record ModelsProperties(
         @DefaultValue("0") int maxInputSide,
         @DefaultValue("1") int batchSize,
         @DefaultValue("5ms") Duration batchWait,
+        Duration deadline,
+        Duration maxQueueDelay,
+        @DefaultValue("adaptive-lifo") String queuePolicy,
         @DefaultValue Map<String, String> engineOptions,
         @DefaultValue Map<String, ModelSettings> perModel,
         Path engineChoices) {
 
     /** Fails start-up on settings a PUT would refuse, naming the property. */
     public ModelsProperties {
-        ModelSettings defaults = new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait);
+        ModelSettings defaults = new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait, deadline,
+                maxQueueDelay, queuePolicy);
         refuse("boxserve.models", defaults);
         perModel.forEach((name, settings) -> refuse("boxserve.models.per-model." + name, settings.over(defaults)));
     }
@@ -69,11 +78,14 @@ public record ModelsProperties(
      * @param queueCapacity waiting requests before 503s
      * @param batchSize the most same-size images one forward takes (PyTorch engine)
      * @param batchWait how long a worker waits to fill a batch
+     * @param deadline a request's deadline when it gives none (null after {@link #over}: none)
+     * @param maxQueueDelay the longest a request waits for a worker (null after {@link #over}: no bound)
+     * @param queuePolicy {@code adaptive-lifo} or {@code fifo}
      */
     public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity, Integer batchSize,
-            Duration batchWait) {
+            Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy) {
 
-        public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null);
+        public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null, null, null, null);
 
         /** These settings, taking the base's wherever these have none. */
         public ModelSettings over(ModelSettings base) {
@@ -83,13 +95,23 @@ public record ModelsProperties(
                     workers != null ? workers : base.workers(),
                     queueCapacity != null ? queueCapacity : base.queueCapacity(),
                     batchSize != null ? batchSize : base.batchSize(),
-                    batchWait != null ? batchWait : base.batchWait());
+                    batchWait != null ? batchWait : base.batchWait(),
+                    deadline != null ? deadline : base.deadline(),
+                    maxQueueDelay != null ? maxQueueDelay : base.maxQueueDelay(),
+                    queuePolicy != null ? queuePolicy : base.queuePolicy());
+        }
+
+        /** How the pool's queue treats time: the bound, and newest-first under a standing queue where bounded. */
+        public WorkerPool.QueuePolicy workloadPolicy() {
+            return new WorkerPool.QueuePolicy(maxQueueDelay, maxQueueDelay != null
+                    && ModelSettingsRules.ADAPTIVE_LIFO.equalsIgnoreCase(queuePolicy.trim()));
         }
     }
 
     /** The settings in force for one model: its overrides over the defaults. */
     public ModelSettings settingsFor(String model) {
         return perModel.getOrDefault(model, ModelSettings.NONE)
-                .over(new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait));
+                .over(new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait, deadline, maxQueueDelay,
+                        queuePolicy));
     }
 }

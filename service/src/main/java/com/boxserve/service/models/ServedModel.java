@@ -3,6 +3,7 @@ package com.boxserve.service.models;
 import ai.djl.Device;
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
+import com.boxserve.service.workload.Priority;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionResult;
@@ -25,10 +26,7 @@ public final class ServedModel {
     private volatile InferenceEngine engine;
     private volatile EngineChoice engineChoice;
     private final Device device;
-    private final int workers;
-    private final int queueCapacity;
-    private final int batchSize;
-    private final Duration batchWait;
+    private final ModelsProperties.ModelSettings settings;
     /** A model loading or warming up has no queue to measure: a poll interval short beside a load's tens of seconds. */
     private static final Duration LOADING_RETRY = Duration.ofSeconds(5);
 
@@ -39,21 +37,20 @@ public final class ServedModel {
     private volatile WorkerPool<DetectionInput, DetectionResult> pool;
     private volatile ServedModel replacement;
 
-    ServedModel(String name, Optional<InferenceEngine> engine, Device device, int workers, int queueCapacity, int batchSize,
-            Duration batchWait) {
+    /** {@code settings}: every field set (merged over the defaults) and checked, {@code engine} and {@code device} parsed from them. */
+    ServedModel(String name, Optional<InferenceEngine> engine, Device device, ModelsProperties.ModelSettings settings) {
         this.name = name;
         this.requestedEngine = engine;
         this.engine = engine.orElse(null);
         this.device = device;
-        this.workers = workers;
-        this.queueCapacity = queueCapacity;
-        this.batchSize = batchSize;
-        this.batchWait = batchWait;
+        this.settings = settings;
     }
 
     /** A model that failed before it could be configured (an unknown engine, say). */
     static ServedModel failed(String name, String reason) {
-        ServedModel model = new ServedModel(name, Optional.of(InferenceEngine.PYTORCH), Device.cpu(), 0, 0, 1, Duration.ZERO);
+        ServedModel model = new ServedModel(name, Optional.of(InferenceEngine.PYTORCH), Device.cpu(),
+                new ModelsProperties.ModelSettings("pytorch", "cpu", 0, 0, 1, Duration.ZERO, null, null,
+                        ModelSettingsRules.FIFO));
         model.fail(reason);
         return model;
     }
@@ -93,20 +90,30 @@ public final class ServedModel {
     }
 
     public int workers() {
-        return workers;
+        return settings.workers();
     }
 
     public int queueCapacity() {
-        return queueCapacity;
+        return settings.queueCapacity();
     }
 
     /** The most same-size images one forward takes (1: no batching). */
     public int batchSize() {
-        return batchSize;
+        return settings.batchSize();
     }
 
     public Duration batchWait() {
-        return batchWait;
+        return settings.batchWait();
+    }
+
+    /** A request's deadline when it gives none of its own. */
+    public Optional<Duration> deadline() {
+        return Optional.ofNullable(settings.deadline());
+    }
+
+    /** How its queue treats time. */
+    public WorkerPool.QueuePolicy queuePolicy() {
+        return settings.workloadPolicy();
     }
 
     public ModelStatus status() {
@@ -127,6 +134,12 @@ public final class ServedModel {
         return current == null ? 0 : current.queueDepth();
     }
 
+    /** Images run by its workers so far: live requests' and evaluations' alike. */
+    public long forwards() {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        return current == null ? 0 : current.jobsRun();
+    }
+
     /** Requests holding a place in the pool: queued, running, or still being decoded. */
     public int admitted() {
         WorkerPool<DetectionInput, DetectionResult> current = pool;
@@ -139,16 +152,14 @@ public final class ServedModel {
      * place is taken.
      */
     public WorkerPool<DetectionInput, DetectionResult>.Admission admit() {
-        WorkerPool<DetectionInput, DetectionResult> current = pool;
-        requireReady(current);
-        return current.admit();
+        return admit(Priority.DEFAULT, null);
     }
 
-    /** As {@link #admit()}, refusing at once a request whose deadline the predicted wait would pass. */
-    public WorkerPool<DetectionInput, DetectionResult>.Admission admit(Instant deadline) {
+    /** As {@link #admit()}, in a place of the request's class, refusing at once a request whose deadline the predicted wait would pass. */
+    public WorkerPool<DetectionInput, DetectionResult>.Admission admit(Priority priority, Instant deadline) {
         WorkerPool<DetectionInput, DetectionResult> current = pool;
         requireReady(current);
-        return current.admit(deadline);
+        return current.admit(priority, deadline);
     }
 
     /** One forward behind all live requests, taking none of their places (an evaluation's image). */

@@ -35,7 +35,8 @@ final class GrpcFailures {
             case UNKNOWN_MODEL, UNKNOWN_EVALUATION -> Status.NOT_FOUND;
             case EVALUATION_NOT_FINISHED -> Status.FAILED_PRECONDITION;
             // a message over the byte limit, like the shedding of work: what the server will take is spent
-            case IMAGE_TOO_LARGE, DATASET_TOO_LARGE, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
+            case IMAGE_TOO_LARGE, DATASET_TOO_LARGE, OVERLOADED, QUEUE_DELAY_EXCEEDED -> Status.RESOURCE_EXHAUSTED;
+            case CLIENT_CLOSED -> Status.CANCELLED;
             case TRAINING_DIVERGED -> Status.FAILED_PRECONDITION;
             case MODEL_NOT_READY, UNAVAILABLE -> Status.UNAVAILABLE;
             case DEADLINE_EXCEEDED, DEADLINE_UNMEETABLE -> Status.DEADLINE_EXCEEDED;

@@ -4,6 +4,7 @@ import com.boxserve.service.detection.DetectionCall;
 import com.boxserve.service.detection.DetectionService;
 import com.boxserve.service.detection.Detected;
 import com.boxserve.service.detection.ImageProperties;
+import com.boxserve.service.detection.RequestTerms;
 import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ModelStatus;
@@ -23,6 +24,7 @@ import com.boxserve.service.openinference.grpc.ServerMetadataRequest;
 import com.boxserve.service.openinference.grpc.ServerMetadataResponse;
 import com.boxserve.service.openinference.grpc.ServerReadyRequest;
 import com.boxserve.service.openinference.grpc.ServerReadyResponse;
+import com.boxserve.service.workload.Priority;
 import com.boxserve.zoo.DetectorMetadata;
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
@@ -111,7 +113,9 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
         DetectionCall call;
         try {
-            call = detections.admit(request.getModelName(), "grpc", request.getSerializedSize(), deadline());
+            Context context = Context.current();
+            call = detections.admit(request.getModelName(), "grpc", request.getSerializedSize(),
+                    new RequestTerms(deadline(), Priority.DEFAULT, context::isCancelled));
         } catch (RuntimeException refused) {
             responses.onError(GrpcFailures.of(refused));
             return;
@@ -125,6 +129,7 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             ImageTensors.Images images = ImageTensors.read(parsed, ByteBuffer.wrap(binary.toByteArray()), limits);
             List<DetectionTensors.Requested> outputs = DetectionTensors.select(parsed);
             var options = OpenInferenceModels.options(parsed.parameters());
+            OpenInferenceModels.deadline(parsed.parameters()).ifPresent(call::within);
             List<Detected> answers = images.encoded() != null ? detections.detect(call, images.encoded(), options)
                     : detections.detectPixels(call, images.pixels(), options);
             Map<String, DetectionTensors.Tensor> tensors = DetectionTensors.of(answers);

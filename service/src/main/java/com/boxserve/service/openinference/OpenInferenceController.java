@@ -120,6 +120,7 @@ public class OpenInferenceController {
                 limits);
         List<DetectionTensors.Requested> outputs = DetectionTensors.select(request);
         DetectionOptions options = OpenInferenceModels.options(request.parameters());
+            OpenInferenceModels.deadline(request.parameters()).ifPresent(call::within);
         List<Detected> answers = images.encoded() != null ? detections.detect(call, images.encoded(), options)
                 : detections.detectPixels(call, images.pixels(), options);
         return answer(request, model.name(), metadata, answers, outputs);

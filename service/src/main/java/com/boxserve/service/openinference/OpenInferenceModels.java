@@ -7,16 +7,21 @@ import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.zoo.DetectionOptions;
 import com.boxserve.zoo.DetectorMetadata;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What both of the protocol's transports, REST and gRPC, say of a served model and read from a request. */
 final class OpenInferenceModels {
 
     static final String EXTENSION = "binary_tensor_data";
+    /** A day, as the {@code timeout} query parameter's bound. */
+    private static final long MAX_TIMEOUT_MICROS = 24L * 3600 * 1_000_000;
 
     record ServerMetadata(String name, String version, List<String> extensions) {
     }
@@ -70,16 +75,35 @@ final class OpenInferenceModels {
         return HexFormat.of().formatHex(Sha256.of(metadata.toString())).substring(0, 12);
     }
 
+    /**
+     * The request's deadline from its {@code timeout} parameter, in microseconds as Triton's
+     * schedule-policy extension has it (0: none); empty without one.
+     */
+    static Optional<Instant> deadline(Map<String, Object> parameters) {
+        Object timeout = parameters == null ? null : parameters.get("timeout");
+        if (timeout == null) {
+            return Optional.empty();
+        }
+        if (!(timeout instanceof Integer || timeout instanceof Long) || ((Number) timeout).longValue() < 0
+                || ((Number) timeout).longValue() > MAX_TIMEOUT_MICROS) {
+            throw ServiceFailure.invalid("parameters.timeout must be a whole number of microseconds from 0 (none) to "
+                    + MAX_TIMEOUT_MICROS + "; found " + timeout);
+        }
+        long micros = ((Number) timeout).longValue();
+        return micros == 0 ? Optional.empty() : Optional.of(Instant.now().plus(micros, ChronoUnit.MICROS));
+    }
+
     /** The request's parameters: threshold, classes (names or ids, comma-separated) and maxDetections. */
     static DetectionOptions options(Map<String, Object> parameters) {
         Map<String, Object> given = new LinkedHashMap<>(parameters == null ? Map.of() : parameters);
         given.remove("binary_data_output");
+        given.remove("timeout");
         Object threshold = given.remove("threshold");
         Object classes = given.remove("classes");
         Object cap = given.remove("maxDetections");
         if (!given.isEmpty()) {
             throw ServiceFailure.invalid("parameters: " + given.keySet() + " unknown; the parameters are threshold, "
-                    + "classes, maxDetections and binary_data_output");
+                    + "classes, maxDetections, timeout and binary_data_output");
         }
         if (threshold != null && !(threshold instanceof Number)) {
             throw ServiceFailure.invalid("parameters.threshold must be a number; found " + threshold);

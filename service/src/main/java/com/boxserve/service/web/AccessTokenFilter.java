@@ -66,7 +66,7 @@ public class AccessTokenFilter extends OncePerRequestFilter {
         }
     }
 
-    static String bearer(HttpServletRequest request) {
+    private static String bearer(HttpServletRequest request) {
         return SecurityProperties.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
     }
 }

@@ -44,7 +44,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ServiceFailure.class)
     ResponseEntity<Object> failure(ServiceFailure failure) {
         FailureKind kind = failure.kind();
-        ResponseEntity<Object> answer = problem(HttpStatus.valueOf(kind.status()), kind.type(), kind.title(),
+        ResponseEntity<Object> answer = problem(HttpStatusCode.valueOf(kind.status()), kind.type(), kind.title(),
                 failure.detail(), failure.retryAfter().map(after -> Long.toString(after.toSeconds())).orElse(null));
         ProblemDetail body = (ProblemDetail) answer.getBody();
         failure.properties().forEach(body::setProperty);
@@ -133,7 +133,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return reasonPhrase.toLowerCase(Locale.ROOT).replace(' ', '-');
     }
 
-    static ResponseEntity<Object> problem(HttpStatus status, String type, String title, String detail,
+    static ResponseEntity<Object> problem(HttpStatusCode status, String type, String title, String detail,
             String retryAfterSeconds) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create("urn:boxserve:problem:" + type));

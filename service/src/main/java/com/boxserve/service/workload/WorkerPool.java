@@ -5,16 +5,18 @@ import com.boxserve.service.failure.ServiceFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +34,15 @@ import org.slf4j.LoggerFactory;
  * unavailable (closing), or the runner's own (a run failed, or the verdict it threw). With
  * {@link Batching} on, a worker runs compatible queued jobs together in one call of its runner.
  *
- * <p>Background work (an evaluation's images) takes no place and queues behind every live job:
- * a worker takes it only when no live job waits, so a live request waits behind at most the
- * background forwards already running, one per background caller in flight.
+ * <p>Jobs come in {@link Priority} classes, each with places of its own; a worker takes the
+ * highest class first. Background work (an evaluation's images) is of the low class and takes no
+ * place: a worker takes it only when no other job waits, so a live request waits behind at most the
+ * low forwards already running.
+ *
+ * <p>With a {@link QueuePolicy} a job also has a time bound: one that has waited {@code maxDelay}
+ * without a worker is shed (answered {@link FailureKind#QUEUE_DELAY_EXCEEDED}), and with adaptive
+ * LIFO a standing queue is served newest-first ({@link JobQueue}). A caller whose client has gone
+ * ({@link Admission#call(Object, Instant, BooleanSupplier)}) takes its job back before it runs.
  *
  * @param <I> a job's input
  * @param <O> a job's output
@@ -43,20 +51,23 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
     private static final long POLL_MILLIS = 50;
-    /** A background job waits behind live traffic however long it lasts; this only keeps the deadline finite. */
-    private static final Duration BACKGROUND_PATIENCE = Duration.ofDays(1);
+    /** How often a waiting caller asks whether its client is still there: short beside a forward. */
+    private static final long CLIENT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** CoDel's interval: a queue not empty for this long is standing. */
+    static final Duration STANDING_AFTER = Duration.ofMillis(100);
 
     private final String name;
     private final int places;
     private final int workerCount;
-    private final Semaphore free;
-    // unbounded: the places (and background callers) bound it; live jobs first, then by arrival, so a
-    // job a batch could not take goes back to its place at the head
-    private final PriorityBlockingQueue<Job<I, O>> queue = new PriorityBlockingQueue<>(16,
-            Comparator.<Job<I, O>, Boolean>comparing(Job::background).thenComparingLong(Job::sequence));
-    private final AtomicLong arrivals = new AtomicLong();
+    /** Each class's places; background work takes none. */
+    private final Map<Priority, Semaphore> free = new EnumMap<>(Priority.class);
+    // unbounded: the places (and background callers) bound it
+    private final JobQueue<Job<I, O>> queue;
     private final Batching<I> batching;
+    private final QueuePolicy policy;
     private final List<Thread> workers = new ArrayList<>();
+    /** Jobs handed to a runner, each image of a batch counted. */
+    private final AtomicLong jobsRun = new AtomicLong();
     /** A moving average of one job's run time; 0 until the first job has run. */
     private final AtomicLong serviceNanos = new AtomicLong();
     private volatile boolean accepting = true;
@@ -91,28 +102,56 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * A queue bounded in time: a job that has waited {@code maxDelay} for a worker is shed (null: it
+     * waits until its deadline), and with {@code adaptiveLifo} a standing queue is served
+     * newest-first. Adaptive LIFO needs the bound: without it the oldest jobs would wait until
+     * their deadlines.
+     */
+    public record QueuePolicy(Duration maxDelay, boolean adaptiveLifo) {
+
+        public QueuePolicy {
+            if (adaptiveLifo && maxDelay == null) {
+                throw new IllegalArgumentException("adaptive LIFO needs a max queue delay");
+            }
+        }
+
+        public static QueuePolicy fifo() {
+            return new QueuePolicy(null, false);
+        }
+    }
+
     /** What a call returns: the output, how long the job waited and ran, and how many jobs shared its run. */
     public record Outcome<O>(O output, long queueNanos, long inferenceNanos, int batchSize) {
     }
 
-    private record Job<I, O>(I input, Instant deadline, long enqueuedNanos, CompletableFuture<Outcome<O>> future,
-            boolean background, long sequence) {
+    /** {@code claimed}: taken by a worker to run, or by its caller to withdraw it; whoever is first. */
+    private record Job<I, O>(I input, Priority priority, Instant deadline, long enqueuedNanos,
+            CompletableFuture<Outcome<O>> future, boolean background, AtomicBoolean claimed) implements JobQueue.Queued {
+
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
     }
 
     public WorkerPool(String name, int workerCount, int queueCapacity, Supplier<? extends Runner<I, O>> runners) {
-        this(name, workerCount, queueCapacity, runners, Batching.off());
+        this(name, workerCount, queueCapacity, runners, Batching.off(), QueuePolicy.fifo());
     }
 
     public WorkerPool(String name, int workerCount, int queueCapacity, Supplier<? extends Runner<I, O>> runners,
-            Batching<I> batching) {
+            Batching<I> batching, QueuePolicy policy) {
         if (workerCount < 1 || queueCapacity < 1 || batching.maxSize() < 1) {
             throw new IllegalArgumentException(name + ": workers, queue capacity and batch size must be at least 1");
         }
         this.name = name;
         this.workerCount = workerCount;
         this.places = queueCapacity + workerCount;
-        this.free = new Semaphore(places);
+        for (Priority priority : Priority.values()) {
+            free.put(priority, new Semaphore(places));
+        }
         this.batching = batching;
+        this.policy = policy;
+        this.queue = new JobQueue<>(policy.adaptiveLifo() ? STANDING_AFTER.toNanos() : null);
         for (int i = 0; i < workerCount; i++) {
             Runner<I, O> runner = runners.get();
             Thread worker = new Thread(() -> work(runner), name + "-worker-" + i);
@@ -122,44 +161,45 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         workers.forEach(Thread::start);
     }
 
-    /**
-     * Takes a place, or refuses at once. The place is held until the admission is closed, for
-     * however many calls the caller makes with it.
-     *
-     * @throws ServiceFailure {@link FailureKind#OVERLOADED} when every place is taken,
-     *         {@link FailureKind#UNAVAILABLE} when the pool no longer takes work
-     */
+    /** A place of the default class, with no deadline of the caller's own: {@link #admit(Priority, Instant)}. */
     public Admission admit() {
-        if (!accepting) {
-            throw closed("it is closing");
-        }
-        if (!free.tryAcquire()) {
-            throw ServiceFailure.retryable(FailureKind.OVERLOADED, name + " is busy: all " + places
-                    + " places (queue and workers) are taken", retryAfter());
-        }
-        return new Admission();
+        return admit(Priority.DEFAULT, null);
     }
 
     /**
-     * As {@link #admit()}, refusing at once a caller whose deadline the predicted wait and run would
-     * pass: the callers ahead × one job's recent run time ÷ workers, plus its own run. Before any job
-     * has run there is no prediction, and the caller is admitted.
+     * Takes a place of the caller's class, or refuses at once. The place is held until the
+     * admission is closed, for however many calls the caller makes with it. A caller with a
+     * deadline is refused at once when the predicted wait and run would pass it: the callers of its
+     * class and above × one job's recent run time ÷ workers, plus its own run (before any job has
+     * run there is no prediction, and it is admitted).
      *
-     * @throws ServiceFailure {@link FailureKind#DEADLINE_UNMEETABLE} naming the predicted wait
+     * @param deadline the caller's deadline; null for none
+     * @throws ServiceFailure {@link FailureKind#OVERLOADED} when every place of its class is taken,
+     *         {@link FailureKind#DEADLINE_UNMEETABLE} naming the predicted wait,
+     *         {@link FailureKind#UNAVAILABLE} when the pool no longer takes work
      */
-    public Admission admit(Instant deadline) {
+    public Admission admit(Priority priority, Instant deadline) {
+        if (!accepting) {
+            throw closed("it is closing");
+        }
         long service = serviceNanos.get();
-        if (service > 0 && accepting) {
-            long predicted = admitted() * service / workerCount + service;
+        if (deadline != null && service > 0) {
+            int ahead = ahead(priority);
+            long predicted = ahead * service / workerCount + service;
             long left = Duration.between(Instant.now(), deadline).toNanos();
             if (predicted > left) {
                 throw ServiceFailure.retryable(FailureKind.DEADLINE_UNMEETABLE, name + " would answer in about "
-                        + TimeUnit.NANOSECONDS.toMillis(predicted) + " ms (" + admitted() + " ahead, "
+                        + TimeUnit.NANOSECONDS.toMillis(predicted) + " ms (" + ahead + " ahead, "
                         + TimeUnit.NANOSECONDS.toMillis(service) + " ms each), past the request's deadline in "
                         + Math.max(0, TimeUnit.NANOSECONDS.toMillis(left)) + " ms", retryAfter());
             }
         }
-        return admit();
+        if (!free.get(priority).tryAcquire()) {
+            throw ServiceFailure.retryable(FailureKind.OVERLOADED, name + " is busy: all " + places + " places "
+                    + (priority == Priority.DEFAULT ? "" : "of the " + priority.name().toLowerCase() + " class ")
+                    + "(queue and workers) are taken", retryAfter());
+        }
+        return new Admission(priority);
     }
 
     /** One call in a place of its own: {@link #admit()}, {@link Admission#call}, and the place given back. */
@@ -170,8 +210,9 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     }
 
     /**
-     * Runs one job behind every live one, taking no place: it waits as long as live traffic keeps
-     * the workers busy. Interrupting the caller takes the job back out of the queue.
+     * Runs one job of the low class, taking no place and with no deadline or time bound: it waits
+     * as long as other work keeps the workers busy. Interrupting the caller takes the job back out
+     * of the queue.
      *
      * @throws ServiceFailure the pool closed, the caller was interrupted, or the runner failed
      */
@@ -179,42 +220,53 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         if (!accepting) {
             throw closed("it is closing");
         }
-        return await(enqueue(input, Instant.now().plus(BACKGROUND_PATIENCE), true), null);
+        return await(enqueue(input, Priority.LOW, null, true), null);
     }
 
     /** A caller's place in the pool. */
     public final class Admission implements AutoCloseable {
 
+        private final Priority priority;
         private boolean released;
 
-        private Admission() {
+        private Admission(Priority priority) {
+            this.priority = priority;
+        }
+
+        /** As {@link #call(Object, Instant, BooleanSupplier)} for a caller that cannot tell whether its client is there. */
+        public Outcome<O> call(I input, Instant deadline) {
+            return call(input, deadline, null);
         }
 
         /**
          * Queues one job and waits for it until the deadline; the job leaves the queue with the
-         * caller, whether it gives up or is answered.
+         * caller, whether it gives up or is answered. While the job waits for a worker the caller
+         * asks {@code clientGone} every few milliseconds, and takes it back, never to run, once
+         * the client has gone.
          *
-         * @throws ServiceFailure for every failure: deadline passed, pool closed, runner failed
+         * @param clientGone whether the client the answer is for has gone; null when that cannot be told
+         * @throws ServiceFailure for every failure: deadline passed, time bound passed, client gone,
+         *         pool closed, runner failed
          */
-        public Outcome<O> call(I input, Instant deadline) {
+        public Outcome<O> call(I input, Instant deadline, BooleanSupplier clientGone) {
             if (released) {
                 throw closed("this request's place in it was already given back");
             }
-            return await(enqueue(input, deadline, false), deadline);
+            return await(enqueue(input, priority, deadline, false), clientGone);
         }
 
         @Override
         public void close() {
             if (!released) {
                 released = true;
-                free.release();
+                free.get(priority).release();
             }
         }
     }
 
-    private Job<I, O> enqueue(I input, Instant deadline, boolean background) {
-        Job<I, O> job = new Job<>(input, deadline, System.nanoTime(), new CompletableFuture<>(), background,
-                arrivals.incrementAndGet());
+    private Job<I, O> enqueue(I input, Priority priority, Instant deadline, boolean background) {
+        Job<I, O> job = new Job<>(input, priority, deadline, System.nanoTime(), new CompletableFuture<>(), background,
+                new AtomicBoolean());
         queue.add(job);
         // the workers may have stopped after close() found the queue empty, before this job arrived
         if (!accepting && queue.remove(job)) {
@@ -223,16 +275,41 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         return job;
     }
 
-    /** Waits for a queued job until the deadline (none: until it is answered); it leaves the queue with its caller. */
-    private Outcome<O> await(Job<I, O> job, Instant deadline) {
+    /**
+     * Waits for a queued job until its deadline (none: until it is answered); it leaves the queue
+     * with its caller. Until a worker has taken it, the caller withdraws it when its client has
+     * gone or it has waited the policy's {@code maxDelay}.
+     */
+    private Outcome<O> await(Job<I, O> job, BooleanSupplier clientGone) {
+        long deadline = job.deadline() == null ? Long.MAX_VALUE
+                : System.nanoTime() + Duration.between(Instant.now(), job.deadline()).toNanos();
+        long shedAt = policy.maxDelay() == null || job.background() ? Long.MAX_VALUE
+                : job.enqueuedNanos() + policy.maxDelay().toNanos();
         try {
-            if (deadline == null) {
-                return job.future().get();
+            while (true) {
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    throw late(job.enqueuedNanos());
+                }
+                boolean waiting = !job.claimed().get();
+                long until = deadline;
+                if (waiting) {
+                    until = Math.min(until, shedAt);
+                    if (clientGone != null) {
+                        until = Math.min(until, now + CLIENT_CHECK_NANOS);
+                    }
+                }
+                try {
+                    return until == Long.MAX_VALUE ? job.future().get() : job.future().get(until - now, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (clientGone != null && clientGone.getAsBoolean() && job.claim()) {
+                        throw clientClosed(job.enqueuedNanos());
+                    }
+                    if (System.nanoTime() - shedAt >= 0 && job.claim()) {
+                        throw shed(job.enqueuedNanos());
+                    }
+                }
             }
-            long left = Duration.between(Instant.now(), deadline).toNanos();
-            return job.future().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw late(job.enqueuedNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw closed("the wait for it was interrupted");
@@ -251,9 +328,25 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         return queue.size();
     }
 
-    /** Places taken: callers queued, running, or still preparing their input. */
+    /** Places taken, of every class: callers queued, running, or still preparing their input. */
     public int admitted() {
-        return places - free.availablePermits();
+        return ahead(Priority.LOW);
+    }
+
+    /** Places taken by the classes a worker takes before, or with, {@code priority}. */
+    private int ahead(Priority priority) {
+        int taken = 0;
+        for (Map.Entry<Priority, Semaphore> places : free.entrySet()) {
+            if (places.getKey().atLeast(priority)) {
+                taken += this.places - places.getValue().availablePermits();
+            }
+        }
+        return taken;
+    }
+
+    /** Jobs handed to a runner so far (a model's forwards), each job of a batch counted. */
+    public long jobsRun() {
+        return jobsRun.get();
     }
 
     /** The recent run time of one job (a batch's time shared among its jobs); zero before any has run. */
@@ -288,7 +381,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
                 break;
             }
         }
-        for (Job<I, O> left = queue.poll(); left != null; left = queue.poll()) {
+        for (Job<I, O> left : queue.drain()) {
             left.future().completeExceptionally(closed("it closed before the request could run"));
         }
         for (Thread worker : workers) {
@@ -316,9 +409,9 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     private void work(Runner<I, O> runner) {
         try (runner) {
-            while (accepting || !queue.isEmpty()) {
+            while (accepting || queue.size() > 0) {
                 Job<I, O> job = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (job != null && live(job)) {
+                if (job != null && !expired(job) && job.claim()) {
                     run(runner, batchFrom(job));
                 }
             }
@@ -335,32 +428,44 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            if (!live(next)) {
+            if (expired(next)) {
                 continue;
             }
             if (next.background() || first.background() || !batching.compatible().test(first.input(), next.input())) {
-                // back where it was (its arrival orders it): counted by the gauge, and any idle worker may take it
-                queue.add(next);
+                // back where it is taken next: counted by the gauge, and any idle worker may take it
+                queue.putBack(next);
                 break;
             }
-            batch.add(next);
+            if (next.claim()) {
+                batch.add(next);
+            }
         }
         return batch;
     }
 
-    /** False for a job nobody waits for any more, or whose deadline passed in the queue (answered here). */
-    private boolean live(Job<I, O> job) {
-        if (job.future().isDone()) {
-            return false;
+    /**
+     * True for a job nobody waits for any more, or whose deadline or time bound passed in the queue
+     * (answered here, unless its caller has just withdrawn it).
+     */
+    private boolean expired(Job<I, O> job) {
+        if (job.future().isDone() || job.claimed().get()) {
+            return true;
         }
-        if (Instant.now().isAfter(job.deadline())) {
-            job.future().completeExceptionally(late(job.enqueuedNanos()));
-            return false;
+        ServiceFailure failure = null;
+        if (job.deadline() != null && Instant.now().isAfter(job.deadline())) {
+            failure = late(job.enqueuedNanos());
+        } else if (!job.background() && policy.maxDelay() != null
+                && System.nanoTime() - job.enqueuedNanos() > policy.maxDelay().toNanos()) {
+            failure = shed(job.enqueuedNanos());
         }
-        return true;
+        if (failure != null && job.claim()) {
+            job.future().completeExceptionally(failure);
+        }
+        return failure != null;
     }
 
     private void run(Runner<I, O> runner, List<Job<I, O>> batch) {
+        jobsRun.addAndGet(batch.size());
         long started = System.nanoTime();
         try {
             List<O> outputs = batch.size() == 1 ? List.of(runner.run(batch.get(0).input()))
@@ -390,6 +495,19 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     private ServiceFailure closed(String why) {
         return ServiceFailure.retryable(FailureKind.UNAVAILABLE, name + " takes no more requests: " + why,
                 Duration.ofSeconds(1));
+    }
+
+    /** A job waited its pool's max queue delay without a worker; it never runs. */
+    private ServiceFailure shed(long enqueuedNanos) {
+        return ServiceFailure.retryable(FailureKind.QUEUE_DELAY_EXCEEDED, name + " had no worker for the request "
+                + "within its max queue delay of " + policy.maxDelay().toMillis() + " ms (waited "
+                + Duration.ofNanos(System.nanoTime() - enqueuedNanos).toMillis() + " ms)", retryAfter());
+    }
+
+    /** The caller's client went away while its job waited; it never runs. */
+    private ServiceFailure clientClosed(long enqueuedNanos) {
+        return new ServiceFailure(FailureKind.CLIENT_CLOSED, "the client closed its connection after "
+                + Duration.ofNanos(System.nanoTime() - enqueuedNanos).toMillis() + " ms in " + name + "'s queue");
     }
 
     /** A call's deadline passed before its job could run or finish; the job is cancelled. */

@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 class ModelSettingsRulesTest {
 
     private static final ModelsProperties.ModelSettings SOUND =
-            new ModelsProperties.ModelSettings("pytorch", "cpu", 1, 8, 1, Duration.ofMillis(5));
+            new ModelsProperties.ModelSettings("pytorch", "cpu", 1, 8, 1, Duration.ofMillis(5), null, null, "fifo");
 
     @Test
     void soundSettingsPass() {
         assertEquals(List.of(), ModelSettingsRules.violations(SOUND));
         int most = ModelSettingsRules.maxWorkers();
         assertEquals(List.of(), ModelSettingsRules.violations(
-                new ModelsProperties.ModelSettings("onnxruntime", "cpu", most, 1000, 1, Duration.ZERO)));
+                new ModelsProperties.ModelSettings("onnxruntime", "cpu", most, 1000, 1, Duration.ZERO,
+                        Duration.ofMillis(300), Duration.ofMillis(500), "adaptive-lifo")));
     }
 
     @Test
@@ -35,15 +36,17 @@ class ModelSettingsRulesTest {
     @Test
     void everyBadFieldIsNamed() {
         List<String> wrong = ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
-                "tensorflow", "gpu9999", ModelSettingsRules.maxWorkers() + 1, 0, 65, Duration.ofSeconds(2)));
-        assertEquals(List.of("engine", "device", "workers", "queueCapacity", "batchSize", "batchWait"),
+                "tensorflow", "gpu9999", ModelSettingsRules.maxWorkers() + 1, 0, 65, Duration.ofSeconds(2),
+                Duration.ZERO, Duration.ofHours(2), "lifo"));
+        assertEquals(List.of("engine", "device", "workers", "queueCapacity", "batchSize", "batchWait", "deadline",
+                "maxQueueDelay", "queuePolicy"),
                 wrong.stream().map(w -> w.substring(0, w.indexOf(':'))).toList(), wrong.toString());
         assertTrue(wrong.get(2).contains("not " + (ModelSettingsRules.maxWorkers() + 1)), wrong.get(2));
         assertEquals(1, ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
-                "pytorch", "cpu", 1, 8, 1, Duration.ofMillis(-1))).size());
+                "pytorch", "cpu", 1, 8, 1, Duration.ofMillis(-1), null, null, "fifo")).size());
         assertEquals(List.of("batchSize: dynamic batching needs the pytorch engine, not onnxruntime"),
                 ModelSettingsRules.violations(new ModelsProperties.ModelSettings(
-                        "onnxruntime", "cpu", 1, 8, 4, Duration.ofMillis(5))));
+                        "onnxruntime", "cpu", 1, 8, 4, Duration.ofMillis(5), null, null, "fifo")));
     }
 
     @Test
@@ -52,7 +55,8 @@ class ModelSettingsRulesTest {
                 () -> properties(100_000, Map.of()));
         assertTrue(defaults.getMessage().startsWith("boxserve.models: workers: must be 1 to "), defaults.getMessage());
         IllegalArgumentException perModel = assertThrows(IllegalArgumentException.class, () -> properties(1,
-                Map.of("fcos_resnet50_fpn", new ModelsProperties.ModelSettings(null, null, null, -1, null, null))));
+                Map.of("fcos_resnet50_fpn", new ModelsProperties.ModelSettings(null, null, null, -1, null, null, null, null,
+                        null))));
         assertTrue(perModel.getMessage().startsWith("boxserve.models.per-model.fcos_resnet50_fpn: queueCapacity:"),
                 perModel.getMessage());
         properties(1, Map.of()); // sound: no failure
@@ -60,6 +64,6 @@ class ModelSettingsRulesTest {
 
     private static ModelsProperties properties(int workers, Map<String, ModelsProperties.ModelSettings> perModel) {
         return new ModelsProperties(Path.of("models"), List.of(), List.of(), "pytorch", "cpu", workers, 8,
-                Duration.ofSeconds(60), 2, 0, 1, Duration.ofMillis(5), Map.of(), perModel, null);
+                Duration.ofSeconds(60), 2, 0, 1, Duration.ofMillis(5), null, null, "adaptive-lifo", Map.of(), perModel, null);
     }
 }

@@ -38,6 +38,8 @@ class FailureAnswersTest {
         ANSWERS.put(FailureKind.MODEL_NOT_READY, "503 model-not-ready unavailable");
         ANSWERS.put(FailureKind.OVERLOADED, "503 overloaded overloaded");
         ANSWERS.put(FailureKind.DEADLINE_UNMEETABLE, "503 deadline-unmeetable overloaded");
+        ANSWERS.put(FailureKind.QUEUE_DELAY_EXCEEDED, "503 queue-delay-exceeded shed");
+        ANSWERS.put(FailureKind.CLIENT_CLOSED, "499 client-closed client_closed");
         ANSWERS.put(FailureKind.DEADLINE_EXCEEDED, "504 deadline-exceeded timeout");
         ANSWERS.put(FailureKind.UNAVAILABLE, "503 unavailable unavailable");
         ANSWERS.put(FailureKind.RUN_FAILED, "500 run-failed failed");

@@ -60,7 +60,7 @@ class WorkloadFailureAnswerTest {
         FailingForward together = new FailingForward();
         WorkerPool.Batching<Integer> always = new WorkerPool.Batching<>(2, Duration.ofSeconds(2), (a, b) -> true);
         ServiceFailure batched;
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> together, always)) {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> together, always, WorkerPool.QueuePolicy.fifo())) {
             CompletableFuture<WorkerPool.Outcome<Integer>> first = CompletableFuture.supplyAsync(() -> pool.call(1, LATER));
             CompletableFuture<WorkerPool.Outcome<Integer>> second = CompletableFuture.supplyAsync(() -> pool.call(2, LATER));
             ExecutionException failed = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
+import com.boxserve.service.workload.WorkerPool.QueuePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,13 +21,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The workload manager alone: no HTTP, no model, runners that take as long as a test says. */
-class WorkerPoolTest {
+public class WorkerPoolTest {
 
     private static final Instant LATER = Instant.now().plusSeconds(60);
 
@@ -136,16 +138,16 @@ class WorkerPoolTest {
     @Test
     void aCallerTheQueueWouldMakeLateIsRefusedAtOnceAndOneItWouldNotIsAdmitted() throws Exception {
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, SleepingRunner::new)) {
-            pool.admit(Instant.now()).close(); // no prediction before a job has run
+            pool.admit(Priority.DEFAULT, Instant.now()).close(); // no prediction before a job has run
             pool.call(200, LATER);
             CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 200, LATER);
             waitUntil(() -> pool.admitted() == 1);
             // one ahead of 200 ms and its own 200 ms: 400 ms
-            ServiceFailure refused = assertThrows(ServiceFailure.class, () -> pool.admit(Instant.now().plusMillis(300)));
+            ServiceFailure refused = assertThrows(ServiceFailure.class, () -> pool.admit(Priority.DEFAULT, Instant.now().plusMillis(300)));
             assertEquals(FailureKind.DEADLINE_UNMEETABLE, refused.kind());
             assertTrue(refused.detail().startsWith("m would answer in about 4"), refused.detail());
             assertEquals(1, pool.admitted(), "the refused caller took no place");
-            try (WorkerPool<Integer, Integer>.Admission admitted = pool.admit(Instant.now().plusSeconds(5))) {
+            try (WorkerPool<Integer, Integer>.Admission admitted = pool.admit(Priority.DEFAULT, Instant.now().plusSeconds(5))) {
                 assertEquals(2, pool.admitted());
             }
             running.get(5, TimeUnit.SECONDS);
@@ -233,7 +235,7 @@ class WorkerPoolTest {
         GatedRunner runner = new GatedRunner(gate);
         // even and odd numbers may not share a batch; the worker would wait a long time to fill one
         WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(4, Duration.ofSeconds(1), (a, b) -> a % 2 == b % 2);
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 8, () -> runner, parity)) {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 8, () -> runner, parity, QueuePolicy.fifo())) {
             CompletableFuture<WorkerPool.Outcome<Integer>> even = call(pool, 2, LATER);
             waitUntil(() -> pool.queueDepth() == 0 && pool.admitted() == 1); // the worker holds 2, gathering a batch
             CompletableFuture<WorkerPool.Outcome<Integer>> odd = call(pool, 1, LATER);
@@ -290,7 +292,7 @@ class WorkerPoolTest {
             }
         };
         WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(4, Duration.ofMillis(300), (a, b) -> a % 2 == b % 2);
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 8, () -> evenWaits, parity)) {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 8, () -> evenWaits, parity, QueuePolicy.fifo())) {
             CompletableFuture<WorkerPool.Outcome<Integer>> even = call(pool, 2, LATER);
             waitUntil(() -> pool.queueDepth() == 0 && pool.admitted() == 1);
             CompletableFuture<WorkerPool.Outcome<Integer>> odd = call(pool, 1, LATER);
@@ -324,7 +326,7 @@ class WorkerPoolTest {
             }
         };
         WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(3, Duration.ofMillis(200), (a, b) -> a % 2 == b % 2);
-        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 16, () -> runner, parity)) {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 16, () -> runner, parity, QueuePolicy.fifo())) {
             CompletableFuture<WorkerPool.Outcome<Integer>> blocker = call(pool, 100, LATER);
             waitUntil(() -> pool.admitted() == 1 && pool.queueDepth() == 0);
             List<CompletableFuture<WorkerPool.Outcome<Integer>>> jobs = new ArrayList<>();
@@ -346,7 +348,117 @@ class WorkerPoolTest {
         }
     }
 
-    static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+    /** One admitted caller's call of the given class, on a thread of its own; it waits in the queue until {@code queued} jobs do. */
+    private CompletableFuture<WorkerPool.Outcome<Integer>> queue(WorkerPool<Integer, Integer> pool, Priority priority,
+            int input, int queued) throws InterruptedException {
+        CompletableFuture<WorkerPool.Outcome<Integer>> call = CompletableFuture.supplyAsync(() -> {
+            try (WorkerPool<Integer, Integer>.Admission admission = pool.admit(priority, null)) {
+                return admission.call(input, LATER);
+            }
+        }, callers);
+        waitUntil(() -> pool.queueDepth() == queued);
+        return call;
+    }
+
+    @Test
+    void theHighestClassIsTakenFirstAndEachClassHasPlacesOfItsOwn() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        GatedRunner runner = new GatedRunner(gate);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 1, () -> runner)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 0, LATER);
+            waitUntil(() -> runner.events.contains("start 0"));
+            List<CompletableFuture<WorkerPool.Outcome<Integer>>> queued = List.of(
+                    queue(pool, Priority.LOW, 1, 1), queue(pool, Priority.DEFAULT, 2, 2), queue(pool, Priority.LOW, 3, 3),
+                    queue(pool, Priority.HIGH, 4, 4));
+            ServiceFailure full = assertThrows(ServiceFailure.class, () -> pool.admit(Priority.DEFAULT, null));
+            assertEquals(FailureKind.OVERLOADED, full.kind(), "the default class's two places are taken");
+            pool.admit(Priority.HIGH, null).close(); // the high class still has places of its own
+            gate.countDown();
+            running.get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<WorkerPool.Outcome<Integer>> call : queued) {
+                call.get(5, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of("start 0", "start 4", "start 2", "start 1", "start 3"),
+                    runner.events.stream().filter(e -> e.startsWith("start")).toList(),
+                    "high, then default, then the low ones in their order of arrival");
+        }
+    }
+
+    @Test
+    void aStandingQueueIsServedNewestFirstAndWhatWaitedItsMaxDelayIsShedWithoutRunning() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        GatedRunner runner = new GatedRunner(gate);
+        QueuePolicy bounded = new QueuePolicy(Duration.ofMillis(600), true);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 8, () -> runner, WorkerPool.Batching.off(),
+                bounded)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 0, LATER);
+            waitUntil(() -> runner.events.contains("start 0"));
+            long firstQueued = System.nanoTime();
+            CompletableFuture<WorkerPool.Outcome<Integer>> oldest = queue(pool, Priority.DEFAULT, 1, 1);
+            CompletableFuture<WorkerPool.Outcome<Integer>> middle = queue(pool, Priority.DEFAULT, 2, 2);
+            CompletableFuture<WorkerPool.Outcome<Integer>> newest = queue(pool, Priority.DEFAULT, 3, 3);
+            Thread.sleep(Math.max(0, WorkerPool.STANDING_AFTER.toMillis() * 2
+                    - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstQueued)));
+            gate.countDown();
+            running.get(5, TimeUnit.SECONDS);
+            newest.get(5, TimeUnit.SECONDS);
+            middle.get(5, TimeUnit.SECONDS);
+            oldest.get(5, TimeUnit.SECONDS);
+            assertEquals(List.of("start 0", "start 3", "start 2", "start 1"),
+                    runner.events.stream().filter(e -> e.startsWith("start")).toList(), "newest first under a standing queue");
+        }
+        CountDownLatch shut = new CountDownLatch(1);
+        GatedRunner stuck = new GatedRunner(shut);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 8, () -> stuck, WorkerPool.Batching.off(),
+                new QueuePolicy(Duration.ofMillis(200), true))) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 0, LATER);
+            waitUntil(() -> stuck.events.contains("start 0"));
+            long queued = System.nanoTime();
+            ServiceFailure shed = failure(call(pool, 1, LATER));
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queued);
+            assertEquals(FailureKind.QUEUE_DELAY_EXCEEDED, shed.kind());
+            assertTrue(waited >= 200 && waited < 2_000, "shed at its max delay, not at its deadline: " + waited + " ms");
+            assertTrue(shed.retryAfter().isPresent(), "a shed request is told when to retry");
+            assertEquals(0, pool.queueDepth());
+            shut.countDown();
+            running.get(5, TimeUnit.SECONDS);
+            pool.call(2, LATER);
+            assertFalse(stuck.events.contains("start 1"), "a shed job never runs: " + stuck.events);
+        }
+    }
+
+    @Test
+    void aCallerWhoseClientHasGoneTakesItsJobBackBeforeItRuns() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        GatedRunner runner = new GatedRunner(gate);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, () -> runner)) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> running = call(pool, 0, LATER);
+            waitUntil(() -> runner.events.contains("start 0"));
+            AtomicInteger asked = new AtomicInteger();
+            AtomicBoolean gone = new AtomicBoolean();
+            CompletableFuture<WorkerPool.Outcome<Integer>> abandoned = CompletableFuture.supplyAsync(() -> {
+                try (WorkerPool<Integer, Integer>.Admission admission = pool.admit()) {
+                    return admission.call(1, LATER, () -> {
+                        asked.incrementAndGet();
+                        return gone.get();
+                    });
+                }
+            }, callers);
+            waitUntil(() -> asked.get() >= 2);
+            assertEquals(1, pool.queueDepth(), "still waiting while its client is there");
+            gone.set(true);
+            assertEquals(FailureKind.CLIENT_CLOSED, failure(abandoned).kind());
+            assertEquals(0, pool.queueDepth());
+            assertEquals(0, pool.admitted() - 1, "its place is given back; the running caller keeps its own");
+            gate.countDown();
+            running.get(5, TimeUnit.SECONDS);
+            pool.call(2, LATER);
+            assertFalse(runner.events.contains("start 1"), "the job of a client that had gone never ran: " + runner.events);
+        }
+    }
+
+    /** Polls until the condition holds, failing after five seconds. */
+    public static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
