@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import com.boxserve.service.deploy.DeploymentFilesTest;
+import com.boxserve.service.detection.EarlyRefusal;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ServedModel;
 import com.boxserve.service.workload.WorkerPool;
@@ -361,6 +362,15 @@ class DetectionApiTest {
             RawHttp.Answer answer = RawHttp.exchange(port, "POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Content-Type: image/jpeg\r\nContent-Length: 500000\r\n\r\n");
             assertEquals(503, answer.status(), answer.toString());
+            // a client that asks before sending its body is refused without a 100 Continue, so it never sends it
+            RawHttp.Answer expecting = RawHttp.exchange(port, "POST " + DETECT + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: image/jpeg\r\nContent-Length: 500000\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals(503, expecting.status(), expecting.toString());
+            assertFalse(expecting.head().contains("100 Continue"), expecting.toString());
+            // the same address refused again within its Retry-After: the refusal is held, not answered at once
+            long again = System.nanoTime();
+            assertProblem(http.post(DETECT, "image/jpeg", image("photo.jpg")), 503);
+            assertTrue(System.nanoTime() - again >= EarlyRefusal.PACE.toNanos(), "a retry before Retry-After is paced");
             assertEquals(decodes, count("boxserve.detect.decode"), "nothing refused was decoded");
         } finally {
             held.forEach(WorkerPool.Admission::close);

@@ -6,6 +6,7 @@ import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.service.models.DetectorRegistry;
 import com.boxserve.service.models.ModelsProperties;
 import com.boxserve.service.models.ServedModel;
+import com.boxserve.service.workload.Priority;
 import com.boxserve.service.workload.WorkerPool;
 import com.boxserve.zoo.DetectionInput;
 import com.boxserve.zoo.DetectionOptions;
@@ -71,6 +72,24 @@ public class DetectionService {
         } catch (RuntimeException e) {
             metrics.request(model, api, FailureKind.outcomeOf(e), System.nanoTime() - started);
             throw e;
+        }
+    }
+
+    /**
+     * The cheapest refusal, for the first filter: a request for a served model that could not be
+     * admitted now (not READY, or every place of its class taken) is refused and counted, with no
+     * place taken; anything else (an unknown model too) is left to {@link #admit}.
+     */
+    public void refuseIfFull(String modelName, String api, Priority priority) {
+        ServedModel model = registry.find(modelName).orElse(null);
+        if (model != null) {
+            long started = System.nanoTime();
+            try {
+                model.refuseIfFull(priority);
+            } catch (ServiceFailure refused) {
+                metrics.request(model, api, FailureKind.outcomeOf(refused), System.nanoTime() - started);
+                throw refused;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -142,6 +143,11 @@ public class DetectorRegistry implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /** A served model by name, if there is one. */
+    public Optional<ServedModel> find(String name) {
+        return Optional.ofNullable(models.get(name));
     }
 
     /** A served model by name. */

@@ -162,6 +162,13 @@ public final class ServedModel {
         return current.admit(priority, deadline);
     }
 
+    /** Refuses at once when the model is not READY or every place of the class is taken; takes no place. */
+    public void refuseIfFull(Priority priority) {
+        WorkerPool<DetectionInput, DetectionResult> current = pool;
+        requireReady(current);
+        current.refuseIfFull(priority);
+    }
+
     /** One forward behind all live requests, taking none of their places (an evaluation's image). */
     public WorkerPool.Outcome<DetectionResult> detectInBackground(DetectionInput input) {
         WorkerPool<DetectionInput, DetectionResult> current = pool;

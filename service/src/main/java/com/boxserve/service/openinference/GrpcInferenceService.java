@@ -121,6 +121,7 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             return;
         }
         RuntimeException failed = null;
+        ModelInferResponse answered = null;
         try {
             ServedModel model = call.model();
             DetectorMetadata metadata = OpenInferenceModels.metadata(model, request.getModelVersion());
@@ -145,16 +146,21 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
                         .setDatatype(tensor.datatype()).addAllShape(tensor.shape()));
                 answer.addRawOutputContents(ByteString.copyFrom(tensor.binary()));
             }
-            responses.onNext(answer.build());
-            responses.onCompleted();
+            answered = answer.build();
         } catch (RuntimeException e) {
             failed = e;
             if (!(e instanceof ServiceFailure)) {
                 log.error("unexpected failure of a gRPC inference", e);
             }
-            responses.onError(GrpcFailures.of(e));
         } finally {
+            // the place is given back before the answer leaves: a client's next call never finds it still taken
             call.finish(failed);
+        }
+        if (failed != null) {
+            responses.onError(GrpcFailures.of(failed));
+        } else {
+            responses.onNext(answered);
+            responses.onCompleted();
         }
     }
 

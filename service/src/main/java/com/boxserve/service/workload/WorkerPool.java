@@ -195,11 +195,25 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             }
         }
         if (!free.get(priority).tryAcquire()) {
-            throw ServiceFailure.retryable(FailureKind.OVERLOADED, name + " is busy: all " + places + " places "
-                    + (priority == Priority.DEFAULT ? "" : "of the " + priority.name().toLowerCase() + " class ")
-                    + "(queue and workers) are taken", retryAfter());
+            throw full(priority);
         }
         return new Admission(priority);
+    }
+
+    /**
+     * Refuses at once, as {@link #admit} would, when every place of the class is taken; takes no
+     * place otherwise (the caller is admitted later, and may then be refused after all).
+     */
+    public void refuseIfFull(Priority priority) {
+        if (free.get(priority).availablePermits() == 0) {
+            throw full(priority);
+        }
+    }
+
+    private ServiceFailure full(Priority priority) {
+        return ServiceFailure.retryable(FailureKind.OVERLOADED, name + " is busy: all " + places + " places "
+                + (priority == Priority.DEFAULT ? "" : "of the " + priority.name().toLowerCase() + " class ")
+                + "(queue and workers) are taken", retryAfter());
     }
 
     /** One call in a place of its own: {@link #admit()}, {@link Admission#call}, and the place given back. */
@@ -251,6 +265,10 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         public Outcome<O> call(I input, Instant deadline, BooleanSupplier clientGone) {
             if (released) {
                 throw closed("this request's place in it was already given back");
+            }
+            if (clientGone != null && clientGone.getAsBoolean()) {
+                // gone before its job was queued (a client that sent and closed at once): no worker may take it
+                throw clientClosed(System.nanoTime());
             }
             return await(enqueue(input, priority, deadline, false), clientGone);
         }
@@ -506,8 +524,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     /** The caller's client went away while its job waited; it never runs. */
     private ServiceFailure clientClosed(long enqueuedNanos) {
-        return new ServiceFailure(FailureKind.CLIENT_CLOSED, "the client closed its connection after "
-                + Duration.ofNanos(System.nanoTime() - enqueuedNanos).toMillis() + " ms in " + name + "'s queue");
+        return new ServiceFailure(FailureKind.CLIENT_CLOSED, "the client closed its connection "
+                + Duration.ofNanos(System.nanoTime() - enqueuedNanos).toMillis() + " ms into its wait in " + name + "'s queue");
     }
 
     /** A call's deadline passed before its job could run or finish; the job is cancelled. */

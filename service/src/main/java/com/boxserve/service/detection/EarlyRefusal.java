@@ -1,0 +1,115 @@
+package com.boxserve.service.detection;
+
+import com.boxserve.service.failure.ServiceFailure;
+import com.boxserve.service.security.SecurityProperties;
+import com.boxserve.service.workload.Priority;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * The cheapest refusal, first of all filters: a detect request for a model with no place free for
+ * its class is refused here, before Spring's dispatch, its observation and the other filters, and
+ * before its body is read. Under overload most requests are refused, and a client that retries at
+ * once sends them as fast as they are answered, so what a refusal costs is what the served
+ * requests lose. The door
+ * ({@link DetectionAdmission}) still decides for every request this lets through: a request the
+ * door would answer otherwise (an unknown model, a malformed or high priority, a missing token)
+ * goes on to it. A client that retries at once, ignoring Retry-After, has its next refusals paced
+ * ({@link #pace}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class EarlyRefusal extends OncePerRequestFilter {
+
+    private static final Pattern ROUTE =
+            Pattern.compile("/v1/models/([^/]+)/detect|/v2/models/([^/]+)(?:/versions/[^/]+)?/infer");
+    public static final Duration PACE = Duration.ofMillis(100);
+    static final int MAX_HELD = 64;
+    private static final int MAX_ADDRESSES_REMEMBERED = 10_000;
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(1);
+
+    /** When each client address was last refused here. */
+    private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+    private final Semaphore held = new Semaphore(MAX_HELD);
+    private final DetectionService detections;
+    private final SecurityProperties security;
+    private final HandlerExceptionResolver errors;
+
+    EarlyRefusal(DetectionService detections, SecurityProperties security,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+        this.detections = detections;
+        this.security = security;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Matcher route = "POST".equals(request.getMethod())
+                ? ROUTE.matcher(request.getRequestURI().substring(request.getContextPath().length())) : null;
+        Priority priority = route != null && route.matches() ? quietPriority(request.getHeader(DetectionAdmission.PRIORITY))
+                : null;
+        if (priority != null && security.admitsApi(SecurityProperties.bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))) {
+            boolean v1 = route.group(1) != null;
+            try {
+                detections.refuseIfFull(v1 ? route.group(1) : route.group(2), v1 ? "v1" : "v2", priority);
+            } catch (ServiceFailure refused) {
+                pace(request, refused);
+                errors.resolveException(request, response, null, refused);
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * A client address refused again before the Retry-After it was given has its refusal held for
+     * {@link #PACE}: a client that retries at once then asks ten times a second instead of
+     * thousands. Tomcat closes the connection after every 503, so each refusal also costs both
+     * kernels a TCP connection; paced, refusals stop taking the CPU the served requests need. A
+     * held refusal costs a waiting thread, no CPU, and at most {@link #MAX_HELD} are held at once
+     * (the rest are answered at once). The address is the TCP peer's: behind a proxy every client
+     * shares it, and refusals but the first in each Retry-After are held (what is served is not).
+     */
+    private void pace(HttpServletRequest request, ServiceFailure refused) {
+        long now = System.nanoTime();
+        long retryAfter = refused.retryAfter().map(Duration::toNanos).orElse(0L);
+        Long before = refusedAt.put(request.getRemoteAddr(), now);
+        if (refusedAt.size() > MAX_ADDRESSES_REMEMBERED) {
+            refusedAt.values().removeIf(at -> now - at > FORGET_AFTER.toNanos());
+        }
+        if (before != null && now - before < retryAfter && held.tryAcquire()) {
+            try {
+                Thread.sleep(PACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                held.release();
+            }
+        }
+    }
+
+    /** The default and low classes; null for what only the door may answer (high, or a value that is none). */
+    private static Priority quietPriority(String asked) {
+        if (asked == null || asked.equalsIgnoreCase("default")) {
+            return Priority.DEFAULT;
+        }
+        return asked.equalsIgnoreCase("low") ? Priority.LOW : null;
+    }
+}
