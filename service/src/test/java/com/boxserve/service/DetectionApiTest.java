@@ -367,10 +367,23 @@ class DetectionApiTest {
                     + "Content-Type: image/jpeg\r\nContent-Length: 500000\r\nExpect: 100-continue\r\n\r\n");
             assertEquals(503, expecting.status(), expecting.toString());
             assertFalse(expecting.head().contains("100 Continue"), expecting.toString());
-            // the same address refused again within its Retry-After: the refusal is held, not answered at once
-            long again = System.nanoTime();
-            assertProblem(http.post(DETECT, "image/jpeg", image("photo.jpg")), 503);
-            assertTrue(System.nanoTime() - again >= EarlyRefusal.PACE.toNanos(), "a retry before Retry-After is paced");
+            // an address refused over and over within a second has its further refusals held, not answered at once
+            long prompt = timedRefusal();
+            assertTrue(prompt < EarlyRefusal.PACE.toNanos(), "answered at once: " + prompt + " ns");
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try {
+                List<Callable<Long>> burst = new ArrayList<>();
+                for (int i = 0; i < 2 * EarlyRefusal.PROMPT_REFUSALS_PER_SECOND; i++) {
+                    burst.add(this::timedRefusal);
+                }
+                long paced = 0;
+                for (Future<Long> refusal : clients.invokeAll(burst)) {
+                    paced += refusal.get() >= EarlyRefusal.PACE.toNanos() ? 1 : 0;
+                }
+                assertTrue(paced > 0, "a burst of refusals to one address is paced");
+            } finally {
+                clients.shutdown();
+            }
             assertEquals(decodes, count("boxserve.detect.decode"), "nothing refused was decoded");
         } finally {
             held.forEach(WorkerPool.Admission::close);
@@ -499,6 +512,13 @@ class DetectionApiTest {
                 "training pool success", 1.0,
                 "images " + TestModels.FAST, 4.0));
         assertEquals(expected, counted);
+    }
+
+    /** How long a refused request took, in nanoseconds (refused: every place is taken). */
+    private long timedRefusal() throws Exception {
+        long sent = System.nanoTime();
+        assertEquals(503, http.post(DETECT, "image/jpeg", image("photo.jpg")).statusCode());
+        return System.nanoTime() - sent;
     }
 
     /** Takes every place in the fast model's pool, as requests being decoded or queued would. */

@@ -30,7 +30,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * requests lose. The door
  * ({@link DetectionAdmission}) still decides for every request this lets through: a request the
  * door would answer otherwise (an unknown model, a malformed or high priority, a missing token)
- * goes on to it. A client that retries at once, ignoring Retry-After, has its next refusals paced
+ * goes on to it. Clients that retry at once, ignoring Retry-After, have their refusals paced
  * ({@link #pace}).
  */
 @Component
@@ -40,12 +40,13 @@ public class EarlyRefusal extends OncePerRequestFilter {
     private static final Pattern ROUTE =
             Pattern.compile("/v1/models/([^/]+)/detect|/v2/models/([^/]+)(?:/versions/[^/]+)?/infer");
     public static final Duration PACE = Duration.ofMillis(100);
+    public static final int PROMPT_REFUSALS_PER_SECOND = 100;
     static final int MAX_HELD = 64;
+    private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final int MAX_ADDRESSES_REMEMBERED = 10_000;
-    private static final Duration FORGET_AFTER = Duration.ofMinutes(1);
 
-    /** When each client address was last refused here. */
-    private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+    /** Each client address's refusals in its current second. */
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Semaphore held = new Semaphore(MAX_HELD);
     private final DetectionService detections;
     private final SecurityProperties security;
@@ -70,7 +71,7 @@ public class EarlyRefusal extends OncePerRequestFilter {
             try {
                 detections.refuseIfFull(v1 ? route.group(1) : route.group(2), v1 ? "v1" : "v2", priority);
             } catch (ServiceFailure refused) {
-                pace(request, refused);
+                pace(request);
                 errors.resolveException(request, response, null, refused);
                 return;
             }
@@ -79,22 +80,23 @@ public class EarlyRefusal extends OncePerRequestFilter {
     }
 
     /**
-     * A client address refused again before the Retry-After it was given has its refusal held for
-     * {@link #PACE}: a client that retries at once then asks ten times a second instead of
-     * thousands. Tomcat closes the connection after every 503, so each refusal also costs both
-     * kernels a TCP connection; paced, refusals stop taking the CPU the served requests need. A
-     * held refusal costs a waiting thread, no CPU, and at most {@link #MAX_HELD} are held at once
-     * (the rest are answered at once). The address is the TCP peer's: behind a proxy every client
-     * shares it, and refusals but the first in each Retry-After are held (what is served is not).
+     * A client address refused more than {@link #PROMPT_REFUSALS_PER_SECOND} times in a second has
+     * its further refusals that second held for {@link #PACE}: clients that retry at once then ask
+     * ten times a second each instead of hundreds. Tomcat closes the connection after every 503,
+     * so each refusal also costs both kernels a TCP connection; paced, refusals stop taking the
+     * CPU the served requests need. Clients that wait out Retry-After come back about once a
+     * second each and are answered at once, unless more than that many share an address (a proxy's).
+     * A held refusal costs a waiting thread, no CPU, and at most {@link #MAX_HELD} are held at once.
      */
-    private void pace(HttpServletRequest request, ServiceFailure refused) {
+    private void pace(HttpServletRequest request) {
         long now = System.nanoTime();
-        long retryAfter = refused.retryAfter().map(Duration::toNanos).orElse(0L);
-        Long before = refusedAt.put(request.getRemoteAddr(), now);
-        if (refusedAt.size() > MAX_ADDRESSES_REMEMBERED) {
-            refusedAt.values().removeIf(at -> now - at > FORGET_AFTER.toNanos());
+        Window window = windows.compute(request.getRemoteAddr(), (address, last) ->
+                last == null || now - last.startNanos() > WINDOW.toNanos() ? new Window(now, 1)
+                        : new Window(last.startNanos(), last.refusals() + 1));
+        if (windows.size() > MAX_ADDRESSES_REMEMBERED) {
+            windows.values().removeIf(old -> now - old.startNanos() > WINDOW.toNanos());
         }
-        if (before != null && now - before < retryAfter && held.tryAcquire()) {
+        if (window.refusals() > PROMPT_REFUSALS_PER_SECOND && held.tryAcquire()) {
             try {
                 Thread.sleep(PACE.toMillis());
             } catch (InterruptedException e) {
@@ -103,6 +105,10 @@ public class EarlyRefusal extends OncePerRequestFilter {
                 held.release();
             }
         }
+    }
+
+    /** An address's refusals in the second that started at {@code startNanos}. */
+    private record Window(long startNanos, int refusals) {
     }
 
     /** The default and low classes; null for what only the door may answer (high, or a value that is none). */
