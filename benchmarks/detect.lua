@@ -4,7 +4,8 @@
 -- by status with the latency of the served (200) and the refused (503) ones apart.
 --   wrk -c N -t N -d 20s --timeout 120s -s benchmarks/detect.lua URL -- IMAGE CONTENT_TYPE MODEL N [HEADER]
 -- HEADER ("Name: value") is sent as well: the Open Inference Protocol's Inference-Header-Content-Length,
--- where IMAGE is a whole inference request in its binary tensor data extension.
+-- where IMAGE is a whole inference request in its binary tensor data extension, or a deadline
+-- (Request-Timeout: MS), whose served answers are then counted by whether they came within it.
 -- One connection a thread (-c N -t N): each thread's clock times its one request in flight.
 
 local ffi = require("ffi")
@@ -36,10 +37,13 @@ function init(args)
    if args[5] then
       local name, value = args[5]:match("^([^:]+):%s*(.*)$")
       wrk.headers[name] = value
+      if name:lower() == "request-timeout" then
+         deadline_ms = tonumber(value)
+      end
    end
    decode, inference, total = {}, {}, {}
    served_ms, refused_ms = {}, {}
-   failures, refused, others = 0, 0, 0
+   failures, refused, others, met = 0, 0, 0, 0
    request_body = wrk.format()
 end
 
@@ -62,6 +66,9 @@ function response(status, headers, body)
       return
    end
    served_ms[#served_ms + 1] = elapsed
+   if deadline_ms and elapsed <= deadline_ms then
+      met = met + 1
+   end
    for name, values in pairs({ decode = decode, inference = inference, total = total }) do
       local value = body:match('"' .. name .. 'Ms":([%d%.]+)')
       if value then
@@ -85,7 +92,7 @@ end
 
 function done(summary, latency, requests)
    local all = { decode = {}, inference = {}, total = {}, served_ms = {}, refused_ms = {} }
-   local failed, refused, others, first = 0, 0, 0, threads[1]
+   local failed, refused, others, met, first = 0, 0, 0, 0, threads[1]
    for _, thread in ipairs(threads) do
       for name, values in pairs(all) do
          for _, value in ipairs(thread:get(name)) do
@@ -95,6 +102,7 @@ function done(summary, latency, requests)
       failed = failed + thread:get("failures")
       refused = refused + thread:get("refused")
       others = others + thread:get("others")
+      met = met + thread:get("met")
    end
    local errors = summary.errors
    local socket_errors = errors.connect + errors.read + errors.write + errors.timeout
@@ -104,11 +112,13 @@ function done(summary, latency, requests)
       .. '"clients": %d, "retryAfterHonoured": %s, "requests": %d, "p50Ms": %.2f, "p99Ms": %.2f, "throughput": %.3f, '
       .. '"serviceInferenceP50Ms": %s, "serviceDecodeP50Ms": %s, "serviceTotalP50Ms": %s, "failures": %d, '
       .. '"served": %d, "refused": %d, "otherStatuses": %d, "socketErrors": %d, "servedPerSecond": %.3f, '
-      .. '"servedP50Ms": %s, "servedP99Ms": %s, "refusedP50Ms": %s, "refusedP99Ms": %s}\n',
+      .. '"servedP50Ms": %s, "servedP99Ms": %s, "refusedP50Ms": %s, "refusedP99Ms": %s, "deadlineMs": %s, '
+      .. '"servedWithinDeadline": %s}\n',
       first:get("model"), first:get("content_type"), first:get("image_bytes"), first:get("clients"),
       tostring(delay ~= nil), summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
       summary.requests / seconds, median(all.inference), median(all.decode), median(all.total),
       failed, #all.served_ms, refused, others, socket_errors, #all.served_ms / seconds,
       percentile(all.served_ms, 50), percentile(all.served_ms, 99), percentile(all.refused_ms, 50),
-      percentile(all.refused_ms, 99)))
+      percentile(all.refused_ms, 99), first:get("deadline_ms") or "null",
+      first:get("deadline_ms") and #all.served_ms > 0 and string.format("%.4f", met / #all.served_ms) or "null"))
 end
