@@ -20,6 +20,7 @@ GOODPUT_SHARE = 0.90
 GOODPUT_SATURATING_CLIENTS = 2
 GOODPUT_OVERLOAD_CLIENTS = (32, 64)
 REFUSED_P99_TARGET_MS = 50.0
+DEADLINE_MET_SHARE = 0.95  # of the served answers, for clients that send a deadline (issue 29)
 RUNTIMES = ["torchvision eager", "TorchScript in Python", "PyTorch", "OnnxRuntime"]
 DJL = {"PyTorch": "pytorch", "OnnxRuntime": "onnxruntime"}
 COLOURS = {"torchvision eager": "#888888", "TorchScript in Python": "#c9a227", "PyTorch": "#d0542b",
@@ -56,6 +57,8 @@ def summarise(rows):
     rss = [row for row in rows if row["kind"] == "rss"]
     goodput = [row for row in rows if row["kind"] == "goodput"]
     goodput_settings = next((row for row in rows if row["kind"] == "goodput-settings"), None)
+    deadline_settings = next((row for row in rows if row["kind"] == "deadline-settings"), None)
+    disconnects = [row for row in rows if row["kind"] == "disconnects"]
     targets = []
 
     overhead = []
@@ -101,7 +104,7 @@ def summarise(rows):
                   "soakFailures": sum(row["failures"] for row in soak)}
         targets.append(verdict(f"resident memory after {last['requests']} soak requests vs the soak's start "
                                f"(warmed up by all the traffic above)", abs(change), MEMORY_TARGET_PERCENT, "{:.1f} %"))
-    targets += goodput_targets(goodput, goodput_settings)
+    targets += goodput_targets(goodput, goodput_settings, deadline_settings, disconnects)
     protocols = protocol_rows(rows, http)
     for row in protocols[1:]:
         targets.append(verdict(f"{row['protocol']} end-to-end p50 / /v1's, `{TARGET_MODEL}`, 1 client, JPEG",
@@ -112,7 +115,8 @@ def summarise(rows):
                                evaluation["live"]["p99Ratio"], EVALUATION_LIVE_TARGET, "{:.2f}"))
     return {"run": run, "targets": targets, "forward": forward, "served": served, "reasons": reasons, "http": http,
             "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
-            "goodput": goodput, "goodputSettings": goodput_settings, "protocols": protocols, "evaluation": evaluation}
+            "goodput": goodput, "goodputSettings": goodput_settings, "deadlineSettings": deadline_settings,
+            "disconnects": disconnects, "protocols": protocols, "evaluation": evaluation}
 
 
 def evaluation_summary(rows):
@@ -146,19 +150,30 @@ def protocol_rows(rows, http):
     return table
 
 
-def goodput_targets(levels, settings):
-    """The overload targets of issue 11, from the goodput levels: one fresh service, one model, one image."""
-    by_clients = {row["clients"]: row for row in levels if row.get("retryAfterHonoured", True)}
+def goodput_targets(levels, settings, deadline_settings=None, disconnects=()):
+    """The overload targets of issues 11 and 29, from the goodput levels: one fresh service, one model, one image.
+
+    The levels are told apart by their clients: those that wait out Retry-After (the queue's
+    targets), those that retry at once (the served rate only), and those that send a deadline,
+    run with the model's max-queue-delay set (served p99 within it, answers within the deadline).
+    """
+    def level(honoured, deadline):
+        return {row["clients"]: row for row in levels
+                if row.get("retryAfterHonoured", True) == honoured and (row.get("deadlineMs") is not None) == deadline}
+    by_clients, at_once, with_deadline = level(True, False), level(False, False), level(True, True)
     saturating, single = by_clients.get(GOODPUT_SATURATING_CLIENTS), by_clients.get(1)
     overloaded = [by_clients[c] for c in GOODPUT_OVERLOAD_CLIENTS if c in by_clients]
     if not (saturating and single and overloaded and settings):
         return []
     targets = []
-    for row in overloaded:
+
+    def served_share(row, who):
         share = round(row["servedPerSecond"] / saturating["servedPerSecond"], 3)
-        targets.append(verdict(f"served rate at {row['clients']} clients / at {GOODPUT_SATURATING_CLIENTS} "
+        targets.append(verdict(f"served rate at {row['clients']} clients{who} / at {GOODPUT_SATURATING_CLIENTS} "
                                f"({row['servedPerSecond']:.2f} / {saturating['servedPerSecond']:.2f} per s)",
                                share, GOODPUT_SHARE, "{:.3f}", at_least=True))
+    for row in overloaded:
+        served_share(row, "")
     wrong = sum(row["otherStatuses"] + row["socketErrors"] for row in by_clients.values())
     targets.append(verdict("answers other than 200 or 503, or socket errors, at every goodput level", wrong, 0, "{}"))
     places = settings["queueCapacity"] + settings["workers"] + 1
@@ -170,6 +185,26 @@ def goodput_targets(levels, settings):
         if row["refusedP99Ms"] is not None:
             targets.append(verdict(f"p99 of the refused at {row['clients']} clients, ms", row["refusedP99Ms"],
                                    REFUSED_P99_TARGET_MS, "{:.1f}"))
+    for clients in GOODPUT_OVERLOAD_CLIENTS:
+        if clients in at_once:
+            served_share(at_once[clients], " that retry at once")
+    if deadline_settings and deadline_settings.get("maxQueueDelayMs") is not None:
+        bound = deadline_settings["maxQueueDelayMs"]
+        for clients in GOODPUT_OVERLOAD_CLIENTS:
+            row = with_deadline.get(clients)
+            if row is None:
+                continue
+            who = f" with a {row['deadlineMs']} ms deadline"
+            served_share(row, who)
+            targets.append(verdict(f"p99 of the served at {clients} clients{who}, ms (limit: max-queue-delay {bound}"
+                                   f" + 2 x the 1-client p50 {single['servedP50Ms']:.1f})", row["servedP99Ms"],
+                                   round(bound + 2 * single["servedP50Ms"], 1), "{:.1f}"))
+            if row.get("servedWithinDeadline") is not None:
+                targets.append(verdict(f"share of the served within the deadline at {clients} clients{who}",
+                                       row["servedWithinDeadline"], DEADLINE_MET_SHARE, "{:.3f}", at_least=True))
+    for row in disconnects:
+        targets.append(verdict(f"forwards run for clients that had gone ({row['goneClients']} sent a request and "
+                               f"closed, beside {row['feeders']} feeders)", row["forwardsForGone"], 0, "{}"))
     return targets
 
 
@@ -295,16 +330,27 @@ def markdown(summary, chart_name):
                   f"{settings['workers']} worker(s), queue {settings['queueCapacity']}), the same JPEG, closed-loop "
                   "`wrk` clients on the same cores at nice 19: each sends its next request when an answer "
                   "arrives, after waiting out a 503's `Retry-After` where the table says so. Warmed up at the "
-                  "highest client count first, so that the JIT has compiled the refusal path too. The targets are "
-                  "on the clients that wait out `Retry-After`.", "",
-                  "| clients | Retry-After | served | refused (503) | other answers | socket errors | served per s | "
-                  "served p50 | served p99 | refused p50 | refused p99 |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+                  "highest client count first, so that the JIT has compiled the refusal path too. The rows with a "
+                  "deadline come last, with the model's `max-queue-delay` set by a `PUT` "
+                  f"({fmt_ms((summary['deadlineSettings'] or {}).get('maxQueueDelayMs'))}, "
+                  f"{(summary['deadlineSettings'] or {}).get('queuePolicy', '-')}); their clients send "
+                  "`Request-Timeout`, and \"within\" is the share of their served answers that came within it.", "",
+                  "| clients | Retry-After | deadline | served | refused (503) | other answers | socket errors | "
+                  "served per s | served p50 | served p99 | within | refused p50 | refused p99 |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in summary["goodput"]:
             honoured = "waited out" if row.get("retryAfterHonoured", True) else "ignored"
-            lines.append(f"| {row['clients']} | {honoured} | {row['served']} | {row['refused']} | {row['otherStatuses']} | "
-                         f"{row['socketErrors']} | {row['servedPerSecond']:.2f} | {fmt_ms(row['servedP50Ms'])} | "
-                         f"{fmt_ms(row['servedP99Ms'])} | {fmt_ms(row['refusedP50Ms'])} | {fmt_ms(row['refusedP99Ms'])} |")
+            within = row.get("servedWithinDeadline")
+            lines.append(f"| {row['clients']} | {honoured} | {fmt_ms(row.get('deadlineMs'))} | {row['served']} | "
+                         f"{row['refused']} | {row['otherStatuses']} | {row['socketErrors']} | "
+                         f"{row['servedPerSecond']:.2f} | {fmt_ms(row['servedP50Ms'])} | {fmt_ms(row['servedP99Ms'])} | "
+                         f"{'-' if within is None else f'{100 * within:.1f} %'} | {fmt_ms(row['refusedP50Ms'])} | "
+                         f"{fmt_ms(row['refusedP99Ms'])} |")
+        for row in summary["disconnects"]:
+            lines += ["", f"Clients that disconnect while queued: {row['goneClients']} requests sent whole by clients "
+                      f"that closed their socket at once, over {row['seconds']} s, beside {row['feeders']} clients "
+                      f"that kept the model busy ({row['served']} served): {row['forwards']} forwards, "
+                      f"{row['forwardsForGone']} of them for clients that had gone."]
     if summary["decode"]:
         lines += ["", "## Decoding and conversion", "",
                   "The service's `ImageDecoder` (header check, decode, RGB, EXIF orientation), then the translator's "

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.boxserve.service.openinference.GrpcServer;
 import com.boxserve.service.openinference.grpc.GRPCInferenceServiceGrpc;
+import com.boxserve.service.openinference.grpc.ModelInferRequest;
 import com.boxserve.service.openinference.grpc.ServerLiveRequest;
 import com.boxserve.service.openinference.grpc.ServerMetadataRequest;
 import io.grpc.ManagedChannel;
@@ -108,9 +109,31 @@ class AccessControlTest {
                     .serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName());
             assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(channel)
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "no model here: open, and not serving");
+            // the high class is the operator's, as over HTTP: the admin token gets past it to the
+            // registry, which has no such model here
+            for (Map.Entry<String, Status.Code> bearer : Map.of(TOKEN, Status.Code.PERMISSION_DENIED,
+                    ADMIN, Status.Code.NOT_FOUND).entrySet()) {
+                Metadata high = new Metadata();
+                high.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer.getKey());
+                high.put(Metadata.Key.of("request-priority", Metadata.ASCII_STRING_MARSHALLER), "high");
+                StatusRuntimeException answer = assertThrows(StatusRuntimeException.class, () -> stub.withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(high)).modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName("fcos_resnet50_fpn").build()));
+                assertEquals(bearer.getValue(), answer.getStatus().getCode(), answer.getStatus().getDescription());
+            }
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    @Test
+    void theHighPriorityClassNeedsTheAdminToken() throws Exception {
+        HttpResponse<String> user = http.send("POST", "/v1/models/fcos_resnet50_fpn/detect", "image/png", new byte[8],
+                Map.of("Authorization", "Bearer " + TOKEN, "Request-Priority", "high"));
+        assertEquals(403, user.statusCode(), user.body());
+        assertTrue(user.body().contains("the high priority class needs the admin token"), user.body());
+        assertEquals(404, http.send("POST", "/v1/models/fcos_resnet50_fpn/detect", "image/png", new byte[8],
+                Map.of("Authorization", "Bearer " + ADMIN, "Request-Priority", "high")).statusCode(), "past the door");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.boxserve.service.openinference;
 import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
 import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -25,6 +26,13 @@ final class GrpcFailures {
         Metadata trailers = new Metadata();
         known.retryAfter().ifPresent(after -> trailers.put(RETRY_AFTER, Long.toString(after.toSeconds())));
         return status(known.kind()).withDescription(known.detail()).asRuntimeException(trailers);
+    }
+
+    /** Ends a call before its message is read: what an interceptor answers with. */
+    static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, Status status) {
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() {
+        };
     }
 
     static Status status(FailureKind kind) {

@@ -24,7 +24,6 @@ import com.boxserve.service.openinference.grpc.ServerMetadataRequest;
 import com.boxserve.service.openinference.grpc.ServerMetadataResponse;
 import com.boxserve.service.openinference.grpc.ServerReadyRequest;
 import com.boxserve.service.openinference.grpc.ServerReadyResponse;
-import com.boxserve.service.workload.Priority;
 import com.boxserve.zoo.DetectorMetadata;
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
@@ -115,7 +114,7 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         try {
             Context context = Context.current();
             call = detections.admit(request.getModelName(), "grpc", request.getSerializedSize(),
-                    new RequestTerms(deadline(), Priority.DEFAULT, context::isCancelled));
+                    new RequestTerms(deadline(), GrpcPriority.CLASS.get(context), context::isCancelled));
         } catch (RuntimeException refused) {
             responses.onError(GrpcFailures.of(refused));
             return;

@@ -2,6 +2,7 @@ package com.boxserve.service.openinference;
 
 import com.boxserve.service.detection.ImageProperties;
 import com.boxserve.service.models.DetectorRegistry;
+import com.boxserve.service.security.AdminAccess;
 import com.boxserve.service.security.SecurityProperties;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -27,7 +28,7 @@ import org.springframework.stereotype.Component;
 /**
  * The gRPC port ({@code boxserve.grpc.port}, 8081 by default; off with {@code boxserve.grpc.enabled=false}):
  * the protocol's {@code GRPCInferenceService} behind the API token (as {@code authorization: Bearer ...}
- * metadata, when tokens are set), {@code grpc.health.v1} for probes and server reflection for tools
+ * metadata, when tokens are set) with a call's priority class from its metadata ({@link GrpcPriority}), {@code grpc.health.v1} for probes and server reflection for tools
  * such as grpcurl, both open. A message may be as large as an HTTP body: {@code boxserve.images.max-bytes}.
  * It starts with the web server and stops before the models do, finishing the calls in flight.
  */
@@ -35,7 +36,7 @@ import org.springframework.stereotype.Component;
 public class GrpcServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
     private static final String SERVICE = "inference.GRPCInferenceService";
 
@@ -44,15 +45,17 @@ public class GrpcServer implements SmartLifecycle {
     private final DetectorRegistry registry;
     private final SecurityProperties security;
     private final ImageProperties limits;
+    private final AdminAccess admin;
     private volatile Server server;
 
     GrpcServer(GrpcProperties properties, GrpcInferenceService inference, DetectorRegistry registry,
-            SecurityProperties security, ImageProperties limits) {
+            SecurityProperties security, ImageProperties limits, AdminAccess admin) {
         this.properties = properties;
         this.inference = inference;
         this.registry = registry;
         this.security = security;
         this.limits = limits;
+        this.admin = admin;
     }
 
     @Override
@@ -63,7 +66,8 @@ public class GrpcServer implements SmartLifecycle {
         try {
             server = NettyServerBuilder.forPort(properties.port())
                     .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, limits.maxBytes().toBytes()))
-                    .addService(ServerInterceptors.intercept(inference, new Tokens()))
+                    // the last interceptor runs first: the token, then the priority class it may open
+                    .addService(ServerInterceptors.intercept(inference, new GrpcPriority(admin), new Tokens()))
                     .addService(new Health())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build().start();
@@ -115,11 +119,8 @@ public class GrpcServer implements SmartLifecycle {
             String method = call.getMethodDescriptor().getBareMethodName();
             boolean health = "ServerLive".equals(method) || "ServerReady".equals(method);
             if (!health && !security.admitsApi(presented)) {
-                call.close(Status.UNAUTHENTICATED.withDescription(presented == null
-                        ? "this API needs the metadata authorization: Bearer <token>" : "the token is not valid"),
-                        new Metadata());
-                return new ServerCall.Listener<>() {
-                };
+                return GrpcFailures.refuse(call, Status.UNAUTHENTICATED.withDescription(presented == null
+                        ? "this API needs the metadata authorization: Bearer <token>" : "the token is not valid"));
             }
             return next.startCall(call, headers);
         }

@@ -299,31 +299,34 @@ public final class WorkerPool<I, O> implements AutoCloseable {
      * gone or it has waited the policy's {@code maxDelay}.
      */
     private Outcome<O> await(Job<I, O> job, BooleanSupplier clientGone) {
-        long deadline = job.deadline() == null ? Long.MAX_VALUE
-                : System.nanoTime() + Duration.between(Instant.now(), job.deadline()).toNanos();
-        long shedAt = policy.maxDelay() == null || job.background() ? Long.MAX_VALUE
-                : job.enqueuedNanos() + policy.maxDelay().toNanos();
+        // nanoTime readings compare only by their difference (they may be negative), so "none" is
+        // a flag beside the time, never a sentinel time
+        boolean hasDeadline = job.deadline() != null;
+        long deadline = hasDeadline ? System.nanoTime() + Duration.between(Instant.now(), job.deadline()).toNanos() : 0;
+        boolean bounded = policy.maxDelay() != null && !job.background();
+        long shedAt = bounded ? job.enqueuedNanos() + policy.maxDelay().toNanos() : 0;
         try {
             while (true) {
                 long now = System.nanoTime();
-                if (now - deadline >= 0) {
+                if (hasDeadline && now - deadline >= 0) {
                     throw late(job.enqueuedNanos());
                 }
-                boolean waiting = !job.claimed().get();
-                long until = deadline;
-                if (waiting) {
-                    until = Math.min(until, shedAt);
+                long wait = hasDeadline ? deadline - now : Long.MAX_VALUE;
+                if (!job.claimed().get()) {
+                    if (bounded) {
+                        wait = Math.min(wait, Math.max(0, shedAt - now));
+                    }
                     if (clientGone != null) {
-                        until = Math.min(until, now + CLIENT_CHECK_NANOS);
+                        wait = Math.min(wait, CLIENT_CHECK_NANOS);
                     }
                 }
                 try {
-                    return until == Long.MAX_VALUE ? job.future().get() : job.future().get(until - now, TimeUnit.NANOSECONDS);
+                    return wait == Long.MAX_VALUE ? job.future().get() : job.future().get(wait, TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
                     if (clientGone != null && clientGone.getAsBoolean() && job.claim()) {
                         throw clientClosed(job.enqueuedNanos());
                     }
-                    if (System.nanoTime() - shedAt >= 0 && job.claim()) {
+                    if (bounded && System.nanoTime() - shedAt >= 0 && job.claim()) {
                         throw shed(job.enqueuedNanos());
                     }
                 }

@@ -30,11 +30,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -350,6 +352,18 @@ class OpenInferenceApiTest {
                         ModelInferRequest.newBuilder().setModelName(TestModels.FAST).build()));
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, busy.getStatus().getCode());
                 assertTrue(Integer.parseInt(busy.getTrailers().get(GrpcFailures.RETRY_AFTER)) >= 1, "retry-after");
+                // the default class is full; a low or (from this host, without tokens) a high call
+                // has places of its own, so it gets past admission to its missing image
+                for (String priority : List.of("low", "HIGH")) {
+                    StatusRuntimeException admitted = assertThrows(StatusRuntimeException.class, () -> withPriority(
+                            stub, priority).modelInfer(ModelInferRequest.newBuilder().setModelName(TestModels.FAST).build()));
+                    assertEquals(Status.Code.INVALID_ARGUMENT, admitted.getStatus().getCode(), priority);
+                    assertFalse(admitted.getStatus().getDescription().contains("priority"), priority);
+                }
+                StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> withPriority(
+                        stub, "urgent").modelInfer(ModelInferRequest.newBuilder().setModelName(TestModels.FAST).build()));
+                assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode());
+                assertTrue(malformed.getStatus().getDescription().contains("request-priority"));
             } finally {
                 held.forEach(WorkerPool.Admission::close);
             }
@@ -395,6 +409,13 @@ class OpenInferenceApiTest {
         }
         assertEquals("NOT_FOUND", answer.path("errors").path("unknown_model").path("code").asText());
         assertEquals("INVALID_ARGUMENT", answer.path("errors").path("wrong_datatype").path("code").asText());
+    }
+
+    private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub withPriority(
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub, String priority) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("request-priority", Metadata.ASCII_STRING_MARSHALLER), priority);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static Status.Code code(Executable call) {
