@@ -56,13 +56,9 @@ public class DetectionAdmission implements HandlerInterceptor {
     }
 
     private Priority priority(HttpServletRequest request) {
-        String asked = request.getHeader(PRIORITY);
-        if (asked == null) {
-            return Priority.DEFAULT;
-        }
         Priority priority;
         try {
-            priority = Priority.parse(asked);
+            priority = Priority.parse(request.getHeader(PRIORITY));
         } catch (IllegalArgumentException e) {
             throw ServiceFailure.invalid("the " + PRIORITY + " header " + e.getMessage());
         }

@@ -113,9 +113,11 @@ public class EarlyRefusal extends OncePerRequestFilter {
 
     /** The default and low classes; null for what only the door may answer (high, or a value that is none). */
     private static Priority quietPriority(String asked) {
-        if (asked == null || asked.equalsIgnoreCase("default")) {
-            return Priority.DEFAULT;
+        try {
+            Priority priority = Priority.parse(asked);
+            return priority == Priority.HIGH ? null : priority;
+        } catch (IllegalArgumentException malformed) {
+            return null;
         }
-        return asked.equalsIgnoreCase("low") ? Priority.LOW : null;
     }
 }

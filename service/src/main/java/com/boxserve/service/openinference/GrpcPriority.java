@@ -36,13 +36,9 @@ final class GrpcPriority implements ServerInterceptor {
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
             ServerCallHandler<Q, A> next) {
-        String asked = headers.get(HEADER);
-        if (asked == null) {
-            return next.startCall(call, headers);
-        }
         Priority priority;
         try {
-            priority = Priority.parse(asked);
+            priority = Priority.parse(headers.get(HEADER));
             if (priority == Priority.HIGH) {
                 admin.require(headers.get(GrpcServer.AUTHORIZATION), peer(call), "the high priority class");
             }

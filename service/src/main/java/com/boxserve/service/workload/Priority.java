@@ -15,8 +15,11 @@ public enum Priority {
     /** Batch work (an evaluation's images, a client that says it can wait): only when no other class waits. */
     LOW;
 
-    /** A class as a client names it ({@code high}, {@code default}, {@code low}, any case). */
+    /** A class as a client names it ({@code high}, {@code default}, {@code low}, any case); none (null) is the default. */
     public static Priority parse(String value) {
+        if (value == null) {
+            return DEFAULT;
+        }
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
