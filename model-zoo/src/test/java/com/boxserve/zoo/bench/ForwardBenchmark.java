@@ -35,6 +35,10 @@ public final class ForwardBenchmark {
             .collect(Collectors.toMap(option -> option.substring(0, option.indexOf('=')),
                     option -> option.substring(option.indexOf('=') + 1)));
 
+    /** The engines to time by DJL name, e.g. {@code -Dbench.engines=OnnxRuntime} (default: every one). */
+    private static final List<String> ENGINES = Arrays.stream(System.getProperty("bench.engines", "").split(","))
+            .filter(name -> !name.isBlank()).toList();
+
     private ForwardBenchmark() {
     }
 
@@ -51,7 +55,8 @@ public final class ForwardBenchmark {
                 continue;
             }
             for (InferenceEngine engine : InferenceEngine.values()) {
-                if (directory.metadata().modelFile(engine).isEmpty()) {
+                if (directory.metadata().modelFile(engine).isEmpty()
+                        || !ENGINES.isEmpty() && !ENGINES.contains(engine.djlName())) {
                     continue;
                 }
                 Map<String, String> engineOptions = new TreeMap<>(EXTRA_OPTIONS);
