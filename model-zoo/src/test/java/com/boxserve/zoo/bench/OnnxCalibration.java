@@ -1,11 +1,13 @@
 package com.boxserve.zoo.bench;
 
+import ai.djl.modality.cv.ImageFactory;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.boxserve.zoo.DetectionTranslator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -65,22 +67,12 @@ public final class OnnxCalibration {
         return OrtEnvironment.getEnvironment().createSession(model.toString(), options);
     }
 
-    /** An image as the detectors take it: float {@code [3, H, W]} in 0..1, as the translator makes it. */
+    /** An image as the detectors take it: the translator's own float {@code [3, H, W]} in 0..1. */
     static OnnxTensor tensor(Path file) throws IOException, OrtException {
         BufferedImage image = ImageIO.read(file.toFile());
-        int height = image.getHeight();
-        int width = image.getWidth();
-        int plane = height * width;
-        float[] chw = new float[3 * plane];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = image.getRGB(x, y);
-                int i = y * width + x;
-                chw[i] = ((rgb >> 16) & 0xff) / 255f;
-                chw[plane + i] = ((rgb >> 8) & 0xff) / 255f;
-                chw[2 * plane + i] = (rgb & 0xff) / 255f;
-            }
-        }
-        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(chw), new long[] {3, height, width});
+        // a BufferedImage is converted without a manager
+        float[] chw = DetectionTranslator.toChw(ImageFactory.getInstance().fromImage(image), null);
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(chw),
+                new long[] {3, image.getHeight(), image.getWidth()});
     }
 }
