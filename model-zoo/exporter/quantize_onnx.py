@@ -5,10 +5,10 @@ same QDQ format written by hand. Boxes, NMS, RoIAlign and the heads stay fp32.
 
   quantize_onnx.py mark FP32.onnx CALIBRATION.onnx
       the fp32 model with every tensor to quantize as an extra output (what
-      com.boxserve.zoo.bench.OnnxCalibration runs on the calibration images)
+      com.boxserve.zoo.precision.Int8Export runs on the calibration images)
   quantize_onnx.py expose MODEL.onnx OUT.onnx
       the model with the backbone's outputs (the feature maps the heads read) as extra outputs, for
-      com.boxserve.zoo.bench.PrecisionAgreement to compare fp32's with int8's
+      com.boxserve.zoo.precision.Int8Export to compare fp32's with int8's
   quantize_onnx.py quantize FP32.onnx RANGES.json INT8.onnx
       QuantizeLinear/DequantizeLinear pairs on those tensors (uint8, asymmetric, from the calibrated
       ranges), int8 weights (symmetric, per output channel) and int32 biases behind DequantizeLinear,
@@ -16,7 +16,7 @@ same QDQ format written by hand. Boxes, NMS, RoIAlign and the heads stay fp32.
       after a Conv or a residual Add is folded into the quantization of its input: a zero point of
       0 clamps what the Relu would.
 
-Measured: `benchmarks/tried.md`, "Faster fp32 and reduced precision".
+Run by bin/quantize (README, "Reduced precision: int8"); measured: `benchmarks/tried.md`, "Faster fp32 and reduced precision".
 """
 import json
 import sys

@@ -36,7 +36,8 @@
       const option = document.createElement('option');
       option.value = m.name;
       const random = m.weights && m.weights.random ? ' — RANDOM WEIGHTS' : '';
-      option.textContent = `${m.name} (${m.status}${random})`;
+      const int8 = m.precision === 'int8' ? ' — INT8' : '';
+      option.textContent = `${m.name} (${m.status}${random}${int8})`;
       option.disabled = m.status !== 'READY';
       select.appendChild(option);
     }
@@ -59,10 +60,18 @@
     slider.min = floor;
     if (Number(slider.value) < floor) slider.value = floor;
     $('threshold-value').textContent = Number(slider.value).toFixed(3);
-    $('model-info').textContent = `${m.family || ''} · ${m.engine} · COCO mAP ${m.boxMap ?? '?'}`;
+    $('model-info').textContent = `${m.family || ''} · ${m.engine} · ${m.precision} · COCO mAP ${m.boxMap ?? '?'}`;
     const warning = $('random-warning');
     warning.hidden = !(m.weights && m.weights.random);
     warning.textContent = m.weights ? m.weights.description : '';
+    // int8 answers differ from fp32's: the agreement measured when the int8 model was made
+    const int8 = $('precision-warning');
+    int8.hidden = m.precision !== 'int8';
+    int8.textContent = m.agreement
+      ? `INT8: answers differ from fp32's. Measured on ${m.agreement.images} images: `
+        + `${(100 * m.agreement.matchedShare).toFixed(0)} % of fp32's detections matched at IoU ≥ 0.9, `
+        + `feature maps' cosine with fp32 ≥ ${m.agreement.minFeatureCosine.toFixed(3)}.`
+      : '';
     detect();
   }
 

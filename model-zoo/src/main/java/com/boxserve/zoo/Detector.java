@@ -15,6 +15,8 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import com.boxserve.zoo.precision.CpuFeatures;
+import com.boxserve.zoo.precision.Precision;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,7 +62,17 @@ public final class Detector implements AutoCloseable {
     public static Detector load(ModelDirectory directory, LoadOptions options) {
         DetectorMetadata metadata = directory.metadata();
         InferenceEngine engine = options.engine();
-        Path file = directory.modelFile(engine);
+        Precision precision = options.precision();
+        if (precision != Precision.FP32) {
+            if (engine != InferenceEngine.ONNX_RUNTIME || options.device().isGpu()) {
+                throw new IllegalArgumentException(precision.label() + " runs on onnxruntime on the CPU, not on "
+                        + engine.djlName() + " " + options.device());
+            }
+            CpuFeatures.current().missingFor(precision).ifPresent(missing -> {
+                throw new IllegalArgumentException(missing);
+            });
+        }
+        Path file = directory.modelFile(engine, precision);
         String fileName = file.getFileName().toString();
         DetectionTranslator translator = new DetectionTranslator(metadata, options.maxInputSide());
         Criteria.Builder<DetectionInput, DetectionResult> criteria = Criteria.builder()
@@ -83,6 +95,9 @@ public final class Detector implements AutoCloseable {
         options.engineOptions().forEach(criteria::optOption);
         if (metadata.weights().isRandom()) {
             log.warn("{}: serving {}", metadata.name(), metadata.weights().describe());
+        }
+        if (precision == Precision.INT8) {
+            log.warn("{}: serving {}", metadata.name(), metadata.int8().orElseThrow().warning());
         }
         try {
             return new Detector(criteria.build().loadModel(), translator, metadata, options);
@@ -203,6 +218,11 @@ public final class Detector implements AutoCloseable {
 
     public DetectorMetadata metadata() {
         return metadata;
+    }
+
+    /** fp32, or int8 where it was loaded from the export's int8 model. */
+    public Precision precision() {
+        return options.precision();
     }
 
     public InferenceEngine engine() {

@@ -1,5 +1,7 @@
 package com.boxserve.zoo;
 
+import com.boxserve.zoo.precision.Int8Artifact;
+import com.boxserve.zoo.precision.Precision;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,7 @@ import java.util.Optional;
  * @param exporterVersion the exporter's version
  * @param torchVersion the torch version that exported the model
  * @param torchvisionVersion the torchvision version that exported the model
+ * @param int8Model the int8 ONNX model beside the fp32 one, or null where none was made
  */
 public record DetectorMetadata(
         String name,
@@ -28,10 +31,23 @@ public record DetectorMetadata(
         String onnxFile,
         String exporterVersion,
         String torchVersion,
-        String torchvisionVersion) {
+        String torchvisionVersion,
+        Int8Artifact int8Model) {
 
-    /** The model file the engine reads, if the export has one. */
+    /** The fp32 model file the engine reads, if the export has one. */
     public Optional<String> modelFile(InferenceEngine engine) {
         return Optional.ofNullable(engine == InferenceEngine.PYTORCH ? torchscriptFile : onnxFile);
+    }
+
+    /** The model file the engine reads at a precision, if the export has one: int8 is an ONNX model only. */
+    public Optional<String> modelFile(InferenceEngine engine, Precision precision) {
+        if (precision == Precision.FP32) {
+            return modelFile(engine);
+        }
+        return engine == InferenceEngine.ONNX_RUNTIME ? int8().map(Int8Artifact::file) : Optional.empty();
+    }
+
+    public Optional<Int8Artifact> int8() {
+        return Optional.ofNullable(int8Model);
     }
 }

@@ -1,6 +1,7 @@
 package com.boxserve.zoo;
 
 import ai.djl.Device;
+import com.boxserve.zoo.precision.Precision;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,8 +12,10 @@ import java.util.Map;
  * @param device CPU or GPU n
  * @param maxInputSide shrink larger images before inference (0: never), see {@link DetectionTranslator}
  * @param engineOptions engine-specific DJL options, e.g. ONNX Runtime's {@code intraOpNumThreads}
+ * @param precision fp32, or int8 (the export's int8 model, ONNX Runtime on a CPU with VNNI)
  */
-public record LoadOptions(InferenceEngine engine, Device device, int maxInputSide, Map<String, String> engineOptions) {
+public record LoadOptions(InferenceEngine engine, Device device, int maxInputSide, Map<String, String> engineOptions,
+        Precision precision) {
 
     public LoadOptions {
         engineOptions = Map.copyOf(engineOptions);
@@ -34,6 +37,6 @@ public record LoadOptions(InferenceEngine engine, Device device, int maxInputSid
     }
 
     public static LoadOptions of(InferenceEngine engine) {
-        return new LoadOptions(engine, Device.cpu(), 0, Map.of());
+        return new LoadOptions(engine, Device.cpu(), 0, Map.of(), Precision.FP32);
     }
 }

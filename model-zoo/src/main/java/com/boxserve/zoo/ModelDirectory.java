@@ -1,5 +1,8 @@
 package com.boxserve.zoo;
 
+import com.boxserve.zoo.precision.Int8Artifact;
+import com.boxserve.zoo.precision.Precision;
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -19,6 +22,9 @@ import java.util.List;
 public final class ModelDirectory {
 
     public static final String METADATA_FILE = "detector.json";
+    /** The int8 model's entry under {@code artifacts}, written by {@code Int8Export}. */
+    public static final String INT8_ARTIFACT = "onnx-int8";
+    private static final Gson GSON = new Gson();
 
     private final Path path;
     private final DetectorMetadata metadata;
@@ -60,10 +66,16 @@ public final class ModelDirectory {
         return metadata;
     }
 
-    /** The model file an engine reads; it must exist and not be empty. */
+    /** The fp32 model file an engine reads; it must exist and not be empty. */
     public Path modelFile(InferenceEngine engine) {
-        String name = metadata.modelFile(engine).orElseThrow(() -> new ModelDirectoryException(
-                path.resolve(METADATA_FILE), "this export has no " + engine.djlName() + " model"));
+        return modelFile(engine, Precision.FP32);
+    }
+
+    /** The model file an engine reads at a precision; it must exist and not be empty. */
+    public Path modelFile(InferenceEngine engine, Precision precision) {
+        String name = metadata.modelFile(engine, precision).orElseThrow(() -> new ModelDirectoryException(
+                path.resolve(METADATA_FILE), "this export has no " + precision.label() + " " + engine.djlName() + " model"
+                        + (precision == Precision.INT8 ? ": make one with bin/quantize" : "")));
         Path file = path.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new ModelDirectoryException(file, "missing " + engine.djlName() + " model file");
@@ -116,7 +128,8 @@ public final class ModelDirectory {
                 onnxFile,
                 string(exporter, "version", file),
                 string(exporter, "torch", file),
-                string(exporter, "torchvision", file));
+                string(exporter, "torchvision", file),
+                int8(artifacts.get(INT8_ARTIFACT), file));
     }
 
     private static JsonElement required(JsonObject json, String key, Path file) {
@@ -125,6 +138,21 @@ public final class ModelDirectory {
             throw new ModelDirectoryException(file, "missing field '" + key + "'");
         }
         return value;
+    }
+
+    private static Int8Artifact int8(JsonElement artifact, Path file) {
+        if (artifact == null || artifact.isJsonNull()) {
+            return null;
+        }
+        try {
+            Int8Artifact int8 = GSON.fromJson(artifact, Int8Artifact.class);
+            if (int8.file() == null || int8.agreement() == null) {
+                throw new ModelDirectoryException(file, INT8_ARTIFACT + " needs a file and its agreement");
+            }
+            return int8;
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new ModelDirectoryException(file, "malformed " + INT8_ARTIFACT + ": " + e.getMessage(), e);
+        }
     }
 
     private static String string(JsonObject json, String key, Path file) {

@@ -12,6 +12,7 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
+import com.boxserve.zoo.precision.Precision;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,12 +85,12 @@ class DetectorTest {
             expected = plain.detect(image, DetectionOptions.defaults()).detections();
         }
         try (Detector tuned = Detector.load(directory, new LoadOptions(InferenceEngine.ONNX_RUNTIME, Device.cpu(), 0,
-                Map.of("executionMode", "PARALLEL", "intraOpNumThreads", "1")))) {
+                Map.of("executionMode", "PARALLEL", "intraOpNumThreads", "1"), Precision.FP32))) {
             assertEquals(expected, tuned.detect(image, DetectionOptions.defaults()).detections());
         }
         // an option the engine reads and refuses shows that options reach it
         assertThrows(ModelDirectoryException.class, () -> Detector.load(directory, new LoadOptions(
-                InferenceEngine.ONNX_RUNTIME, Device.cpu(), 0, Map.of("optLevel", "NO_SUCH_LEVEL"))));
+                InferenceEngine.ONNX_RUNTIME, Device.cpu(), 0, Map.of("optLevel", "NO_SUCH_LEVEL"), Precision.FP32)));
     }
 
     @Test

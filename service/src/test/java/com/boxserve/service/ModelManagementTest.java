@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -55,13 +53,13 @@ class ModelManagementTest {
 
     @Test
     void loadsReloadsAndUnloadsUnderTraffic() throws Exception {
-        await("/v1/models/" + TestModels.FAST, m -> "READY".equals(m.path("status").asText()));
+        http.await("/v1/models/" + TestModels.FAST, m -> "READY".equals(m.path("status").asText()));
 
         // load a model that was not served
         assertEquals(404, http.get("/v1/models/" + OTHER).statusCode());
         HttpResponse<String> load = http.sendJson("PUT", "/v1/models/" + OTHER, "{}");
         assertEquals(202, load.statusCode(), load.body());
-        await("/v1/models/" + OTHER, m -> "READY".equals(m.path("status").asText()));
+        http.await("/v1/models/" + OTHER, m -> "READY".equals(m.path("status").asText()));
         assertEquals(200, detect(OTHER).statusCode());
 
         // reload FAST on the other engine while a client keeps calling it: it never stops answering
@@ -70,7 +68,7 @@ class ModelManagementTest {
         HttpResponse<String> reload = http.sendJson("PUT", "/v1/models/" + TestModels.FAST,
                 "{\"engine\": \"onnxruntime\", \"workers\": 2}");
         assertEquals(202, reload.statusCode(), reload.body());
-        await("/v1/models/" + TestModels.FAST, m -> "OnnxRuntime".equals(m.path("engine").asText())
+        http.await("/v1/models/" + TestModels.FAST, m -> "OnnxRuntime".equals(m.path("engine").asText())
                 && "READY".equals(m.path("status").asText()) && m.path("workers").asInt() == 2);
         traffic.awaitMore(2); // answered by the new model
         Map<Integer, Integer> statuses = traffic.stop();
@@ -162,18 +160,6 @@ class ModelManagementTest {
             assertTrue(errors.isEmpty(), "client errors: " + errors);
             return Map.copyOf(statuses);
         }
-    }
-
-    private void await(String path, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.get(path);
-            if (response.statusCode() == 200 && condition.test(ServiceHttp.json(response))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(path + " never reached the expected state: " + http.get(path).body());
     }
 
     private HttpResponse<String> detect(String model) throws Exception {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -88,6 +89,19 @@ public final class ServiceHttp {
             throws IOException, InterruptedException {
         String boundary = UUID.randomUUID().toString();
         return post(path, "multipart/form-data; boundary=" + boundary, RawHttp.multipart(boundary, parts));
+    }
+
+    /** Polls a JSON resource until it answers 200 with what {@code condition} accepts, three minutes at most. */
+    public void await(String path, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(path);
+            if (response.statusCode() == 200 && condition.test(json(response))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(path + " never reached the expected state: " + get(path).body());
     }
 
     public static JsonNode json(HttpResponse<String> response) throws IOException {

@@ -9,6 +9,7 @@ import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
+import com.boxserve.zoo.precision.Precision;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -39,6 +40,9 @@ public final class ForwardBenchmark {
     private static final List<String> ENGINES = Arrays.stream(System.getProperty("bench.engines", "").split(","))
             .filter(name -> !name.isBlank()).toList();
 
+    /** The precision to time, {@code -Dbench.precision=int8} (default fp32): engines without its model are skipped. */
+    private static final Precision PRECISION = Precision.parse(System.getProperty("bench.precision", "fp32"));
+
     private ForwardBenchmark() {
     }
 
@@ -55,7 +59,7 @@ public final class ForwardBenchmark {
                 continue;
             }
             for (InferenceEngine engine : InferenceEngine.values()) {
-                if (directory.metadata().modelFile(engine).isEmpty()
+                if (directory.metadata().modelFile(engine, PRECISION).isEmpty()
                         || !ENGINES.isEmpty() && !ENGINES.contains(engine.djlName())) {
                     continue;
                 }
@@ -65,7 +69,7 @@ public final class ForwardBenchmark {
                     engineOptions.put("interOpNumThreads", "1");
                 }
                 long loadStart = System.nanoTime();
-                try (Detector detector = Detector.load(directory, new LoadOptions(engine, Device.cpu(), 0, engineOptions))) {
+                try (Detector detector = Detector.load(directory, new LoadOptions(engine, Device.cpu(), 0, engineOptions, PRECISION))) {
                     double loadMs = (System.nanoTime() - loadStart) / 1e6;
                     double firstMs = time(detector, image);
                     for (int i = 1; i < warmup; i++) {
@@ -80,9 +84,9 @@ public final class ForwardBenchmark {
                         detections = result.detections().size();
                     }
                     Arrays.sort(ms);
-                    System.out.printf(Locale.ROOT, "{\"kind\": \"forward\", \"model\": \"%s\", \"engine\": \"%s\", \"loadMs\": %.1f, \"firstMs\": %.1f,"
+                    System.out.printf(Locale.ROOT, "{\"kind\": \"forward\", \"model\": \"%s\", \"engine\": \"%s\", \"precision\": \"%s\", \"loadMs\": %.1f, \"firstMs\": %.1f,"
                             + " \"medianMs\": %.1f, \"p90Ms\": %.1f, \"passes\": %d, \"detections\": %d}%n",
-                            directory.metadata().name(), engine.djlName(), loadMs, firstMs, percentile(ms, 0.5),
+                            directory.metadata().name(), engine.djlName(), PRECISION.label(), loadMs, firstMs, percentile(ms, 0.5),
                             percentile(ms, 0.9), passes, detections);
                 }
             }

@@ -133,13 +133,14 @@ public class DetectionController {
 
     private static DetectionResponse toResponse(Detected answer) {
         WeightsProvenance weights = answer.model().metadata().orElseThrow().weights();
-        ModelRef model = new ModelRef(answer.model().name(), answer.model().engineName(), WeightsView.of(weights));
+        ModelRef model = new ModelRef(answer.model().name(), answer.model().engineName(),
+                answer.model().precision().label(), WeightsView.of(weights));
         return new DetectionResponse(model,
                 new ImageSize(answer.result().width(), answer.result().height()),
                 answer.result().detections().stream().map(DetectionView::of).toList(),
                 new Timings(millis(answer.image().decodeNanos()), millis(answer.queueNanos()),
                         millis(answer.inferenceNanos()), millis(answer.totalNanos()), answer.batchSize()),
-                weights.isRandom() ? weights.describe() : null);
+                answer.model().warning().orElse(null));
     }
 
     private static double millis(long nanos) {

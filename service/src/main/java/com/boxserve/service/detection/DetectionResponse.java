@@ -7,17 +7,17 @@ import java.util.List;
 /**
  * The answer for one image.
  *
- * @param model which model answered, on which engine, with which weights
+ * @param model which model answered, on which engine, at which precision ({@code fp32}, {@code int8}), with which weights
  * @param image the image's size in pixels, upright
  * @param detections best first, boxes in the image's pixels
  * @param timings where the time went, in milliseconds
- * @param warning set when the model serves random weights
+ * @param warning set when the model serves random weights, or int8 (with its measured agreement with fp32)
  */
 public record DetectionResponse(ModelRef model, ImageSize image, List<DetectionView> detections, Timings timings,
         String warning) {
 
     /** The model that answered. */
-    public record ModelRef(String name, String engine, WeightsView weights) {
+    public record ModelRef(String name, String engine, String precision, WeightsView weights) {
     }
 
     public record ImageSize(int width, int height) {

@@ -4,6 +4,7 @@ import com.boxserve.service.failure.FailureKind;
 import com.boxserve.service.failure.ServiceFailure;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
+import com.boxserve.zoo.precision.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,11 @@ public class DetectorRegistry implements SmartLifecycle {
         ServedModel fresh = configure(name, requested.over(properties.settingsFor(name)));
         if (fresh.status() == ModelStatus.FAILED) {
             throw ServiceFailure.invalid(fresh.failure().orElse("invalid settings"));
+        }
+        if (fresh.precision() == Precision.INT8 && ModelDirectory.open(properties.directory().resolve(name)).metadata()
+                .int8().isEmpty()) {
+            throw ServiceFailure.invalid("invalid settings: precision: the export of " + name + " has no int8 model:"
+                    + " make one with bin/quantize " + properties.directory().resolve(name) + " CALIBRATION_IMAGES_DIR");
         }
         ServedModel current = models.get(name);
         if (current != null && current.status() == ModelStatus.READY) {
@@ -201,7 +207,7 @@ public class DetectorRegistry implements SmartLifecycle {
         if (!wrong.isEmpty()) {
             return ServedModel.failed(name, "invalid settings: " + String.join("; ", wrong));
         }
-        return new ServedModel(name, ModelSettingsRules.engine(settings.engine()), LoadOptions.parseDevice(settings.device()),
+        return new ServedModel(name, ModelSettingsRules.engine(settings), LoadOptions.parseDevice(settings.device()),
                 settings);
     }
 

@@ -11,6 +11,7 @@ import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
 import com.boxserve.zoo.ModelDirectory;
 import com.boxserve.zoo.ParityReport;
+import com.boxserve.zoo.precision.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ class EngineChooser {
     }
 
     private LoadOptions options(InferenceEngine engine, Device device) {
-        return new LoadOptions(engine, device, properties.maxInputSide(), properties.engineOptions());
+        return new LoadOptions(engine, device, properties.maxInputSide(), properties.engineOptions(), Precision.FP32);
     }
 
     /** What decides the figures, digested: a different CPU, engine, option or model file measures again. */

@@ -100,7 +100,7 @@ class ModelLoader {
             }
             if (model.requestedEngine().isPresent()) {
                 detector = Detector.load(directory, new LoadOptions(model.requestedEngine().get(), model.device(),
-                        properties.maxInputSide(), properties.engineOptions()));
+                        properties.maxInputSide(), properties.engineOptions(), model.precision()));
             } else {
                 EngineChooser.Chosen chosen = engines.choose(directory, model.device(), model.batchSize());
                 detector = chosen.detector();

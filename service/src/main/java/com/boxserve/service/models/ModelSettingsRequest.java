@@ -17,15 +17,17 @@ import java.time.Duration;
  * @param deadline a request's deadline when it gives none, 1 ms to 24 h
  * @param maxQueueDelay the longest a request waits for a worker before it is shed, 1 ms to 1 h
  * @param queuePolicy {@code adaptive-lifo} or {@code fifo}
+ * @param precision {@code fp32} or {@code int8} (the export's int8 model, on a CPU with VNNI)
  */
 public record ModelSettingsRequest(String engine, String device, Integer workers, Integer queueCapacity,
-        Integer batchSize, Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy) {
+        Integer batchSize, Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy,
+        String precision) {
 
     static final ModelSettingsRequest NONE = new ModelSettingsRequest(null, null, null, null, null, null, null, null,
-            null);
+            null, null);
 
     ModelsProperties.ModelSettings settings() {
         return new ModelsProperties.ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait, deadline,
-                maxQueueDelay, queuePolicy);
+                maxQueueDelay, queuePolicy, precision);
     }
 }

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
 import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.LoadOptions;
+import com.boxserve.zoo.precision.CpuFeatures;
+import com.boxserve.zoo.precision.Precision;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,15 +59,21 @@ final class ModelSettingsRules {
 
     /** Each thing wrong with settings whose every field is set, as "field: why"; empty when they are sound. */
     static List<String> violations(ModelsProperties.ModelSettings settings) {
+        return violations(settings, CpuFeatures.current());
+    }
+
+    /** As {@link #violations(ModelsProperties.ModelSettings)}, on a CPU with these instruction sets. */
+    static List<String> violations(ModelsProperties.ModelSettings settings, CpuFeatures cpu) {
         List<String> wrong = new ArrayList<>();
         InferenceEngine engine = null;
         try {
-            engine = engine(settings.engine()).orElse(null);
+            engine = named(settings.engine()).orElse(null);
         } catch (IllegalArgumentException e) {
             wrong.add("engine: " + e.getMessage().replace("use pytorch or onnxruntime", "use auto, pytorch or onnxruntime"));
         }
+        Device device = null;
         try {
-            Device device = LoadOptions.parseDevice(settings.device());
+            device = LoadOptions.parseDevice(settings.device());
             if (device.isGpu() && device.getDeviceId() >= GpuCount.VALUE) {
                 wrong.add("device: " + settings.device() + " is not on this machine, which has "
                         + (GpuCount.VALUE == 0 ? "no GPU" : "GPUs gpu0 to gpu" + (GpuCount.VALUE - 1)));
@@ -86,14 +94,36 @@ final class ModelSettingsRules {
         if (!ADAPTIVE_LIFO.equalsIgnoreCase(settings.queuePolicy().trim()) && !FIFO.equalsIgnoreCase(settings.queuePolicy().trim())) {
             wrong.add("queuePolicy: must be " + ADAPTIVE_LIFO + " or " + FIFO + ", not " + settings.queuePolicy());
         }
+        try {
+            Precision precision = Precision.parse(settings.precision());
+            if (precision != Precision.FP32) {
+                cpu.missingFor(precision).ifPresent(missing -> wrong.add("precision: " + missing));
+                if (engine == InferenceEngine.PYTORCH) {
+                    wrong.add("precision: " + precision.label() + " runs on onnxruntime, not pytorch");
+                }
+                if (device != null && device.isGpu()) {
+                    wrong.add("precision: " + precision.label() + " runs on the CPU, not " + settings.device());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            wrong.add("precision: " + e.getMessage());
+        }
         if (engine != null && engine != InferenceEngine.PYTORCH && settings.batchSize() > 1) {
             wrong.add("batchSize: dynamic batching needs the pytorch engine, not " + settings.engine());
         }
         return wrong;
     }
 
-    /** The engine a setting names; empty for {@code auto}, which measures both on the model's first load here. */
-    static Optional<InferenceEngine> engine(String setting) {
+    /**
+     * The engine sound settings name; empty for {@code auto}, which measures both on the model's
+     * first load here, except at a reduced precision, which only ONNX Runtime runs.
+     */
+    static Optional<InferenceEngine> engine(ModelsProperties.ModelSettings settings) {
+        return named(settings.engine()).or(() -> Precision.parse(settings.precision()) == Precision.FP32 ? Optional.empty()
+                : Optional.of(InferenceEngine.ONNX_RUNTIME));
+    }
+
+    private static Optional<InferenceEngine> named(String setting) {
         return AUTO.equalsIgnoreCase(setting.trim()) ? Optional.empty() : Optional.of(InferenceEngine.parse(setting));
     }
 

@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueueDelay the longest a request waits for a worker before it is shed with a 503 (unset: no bound)
  * @param queuePolicy with a {@code maxQueueDelay}: {@code adaptive-lifo} (a standing queue served
  *     newest-first) or {@code fifo}
+ * @param precision the default precision: {@code fp32}, or {@code int8} (the export's int8 model made by
+ *     {@code bin/quantize}, on ONNX Runtime, where the CPU has VNNI)
  * @param engineOptions DJL engine options for every model, e.g. ONNX Runtime's {@code intraOpNumThreads},
  *     {@code optLevel} or {@code executionMode}; an engine ignores the others'
  * @param perModel overrides per model name
@@ -50,6 +52,7 @@ public record ModelsProperties(
         Duration deadline,
         Duration maxQueueDelay,
         @DefaultValue("adaptive-lifo") String queuePolicy,
+        @DefaultValue("fp32") String precision,
         @DefaultValue Map<String, String> engineOptions,
         @DefaultValue Map<String, ModelSettings> perModel,
         Path engineChoices) {
@@ -57,7 +60,7 @@ public record ModelsProperties(
     /** Fails start-up on settings a PUT would refuse, naming the property. */
     public ModelsProperties {
         ModelSettings defaults = new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait, deadline,
-                maxQueueDelay, queuePolicy);
+                maxQueueDelay, queuePolicy, precision);
         refuse("boxserve.models", defaults);
         perModel.forEach((name, settings) -> refuse("boxserve.models.per-model." + name, settings.over(defaults)));
     }
@@ -81,11 +84,13 @@ public record ModelsProperties(
      * @param deadline a request's deadline when it gives none (null after {@link #over}: none)
      * @param maxQueueDelay the longest a request waits for a worker (null after {@link #over}: no bound)
      * @param queuePolicy {@code adaptive-lifo} or {@code fifo}
+     * @param precision {@code fp32} or {@code int8}
      */
     public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity, Integer batchSize,
-            Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy) {
+            Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy, String precision) {
 
-        public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null, null, null, null);
+        public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null, null, null, null,
+                null);
 
         /** These settings, taking the base's wherever these have none. */
         public ModelSettings over(ModelSettings base) {
@@ -98,7 +103,8 @@ public record ModelsProperties(
                     batchWait != null ? batchWait : base.batchWait(),
                     deadline != null ? deadline : base.deadline(),
                     maxQueueDelay != null ? maxQueueDelay : base.maxQueueDelay(),
-                    queuePolicy != null ? queuePolicy : base.queuePolicy());
+                    queuePolicy != null ? queuePolicy : base.queuePolicy(),
+                    precision != null ? precision : base.precision());
         }
 
         /** How the pool's queue treats time: the bound, and newest-first under a standing queue where bounded. */
@@ -112,6 +118,6 @@ public record ModelsProperties(
     public ModelSettings settingsFor(String model) {
         return perModel.getOrDefault(model, ModelSettings.NONE)
                 .over(new ModelSettings(engine, device, workers, queueCapacity, batchSize, batchWait, deadline, maxQueueDelay,
-                        queuePolicy));
+                        queuePolicy, precision));
     }
 }

@@ -10,8 +10,11 @@ import com.boxserve.zoo.DetectionResult;
 import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.DetectorMetadata;
 import com.boxserve.zoo.InferenceEngine;
+import com.boxserve.zoo.precision.Precision;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,7 +53,7 @@ public final class ServedModel {
     static ServedModel failed(String name, String reason) {
         ServedModel model = new ServedModel(name, Optional.of(InferenceEngine.PYTORCH), Device.cpu(),
                 new ModelsProperties.ModelSettings("pytorch", "cpu", 0, 0, 1, Duration.ZERO, null, null,
-                        ModelSettingsRules.FIFO));
+                        ModelSettingsRules.FIFO, "fp32"));
         model.fail(reason);
         return model;
     }
@@ -98,6 +101,29 @@ public final class ServedModel {
     }
 
     /** The most same-size images one forward takes (1: no batching). */
+    public Precision precision() {
+        return Precision.parse(settings.precision());
+    }
+
+    /**
+     * What every answer of this model warns of, once its export has been read: random weights, and
+     * an int8 model's measured distance from fp32; empty for neither.
+     */
+    public Optional<String> warning() {
+        DetectorMetadata read = metadata;
+        if (read == null) {
+            return Optional.empty();
+        }
+        List<String> warnings = new ArrayList<>();
+        if (read.weights().isRandom()) {
+            warnings.add(read.weights().describe());
+        }
+        if (precision() == Precision.INT8) {
+            read.int8().ifPresent(int8 -> warnings.add(int8.warning()));
+        }
+        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
+    }
+
     public int batchSize() {
         return settings.batchSize();
     }

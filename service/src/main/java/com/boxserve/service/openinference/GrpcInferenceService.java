@@ -135,10 +135,9 @@ class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             Map<String, DetectionTensors.Tensor> tensors = DetectionTensors.of(answers);
             ModelInferResponse.Builder answer = ModelInferResponse.newBuilder().setModelName(model.name())
                     .setModelVersion(OpenInferenceModels.version(metadata)).setId(request.getId());
-            if (metadata.weights().isRandom()) {
-                answer.putParameters("warning", InferParameter.newBuilder()
-                        .setStringParam(metadata.weights().describe()).build());
-            }
+            model.warning().ifPresent(warning -> answer
+                    .putParameters("warning", InferParameter.newBuilder().setStringParam(warning).build())
+                    .putParameters("precision", InferParameter.newBuilder().setStringParam(model.precision().label()).build()));
             for (DetectionTensors.Requested output : outputs) {
                 DetectionTensors.Tensor tensor = tensors.get(output.name());
                 answer.addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName(tensor.name())

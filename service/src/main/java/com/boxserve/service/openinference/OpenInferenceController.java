@@ -123,10 +123,10 @@ public class OpenInferenceController {
             OpenInferenceModels.deadline(request.parameters()).ifPresent(call::within);
         List<Detected> answers = images.encoded() != null ? detections.detect(call, images.encoded(), options)
                 : detections.detectPixels(call, images.pixels(), options);
-        return answer(request, model.name(), metadata, answers, outputs);
+        return answer(request, model, metadata, answers, outputs);
     }
 
-    private ResponseEntity<byte[]> answer(InferenceRequest request, String name, DetectorMetadata metadata,
+    private ResponseEntity<byte[]> answer(InferenceRequest request, ServedModel model, DetectorMetadata metadata,
             List<Detected> answers, List<DetectionTensors.Requested> requested) throws JsonProcessingException {
         Map<String, DetectionTensors.Tensor> tensors = DetectionTensors.of(answers);
         List<InferenceResponse.Output> outputs = new ArrayList<>();
@@ -142,9 +142,9 @@ public class OpenInferenceController {
                         tensor.json()));
             }
         }
-        Map<String, Object> parameters = metadata.weights().isRandom()
-                ? Map.of("warning", metadata.weights().describe()) : null;
-        byte[] header = json.writeValueAsBytes(new InferenceResponse(name, OpenInferenceModels.version(metadata),
+        Map<String, Object> parameters = model.warning().<Map<String, Object>>map(warning -> Map.of("warning", warning,
+                "precision", model.precision().label())).orElse(null);
+        byte[] header = json.writeValueAsBytes(new InferenceResponse(model.name(), OpenInferenceModels.version(metadata),
                 request.id(), parameters, outputs));
         if (binary.isEmpty()) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(header);

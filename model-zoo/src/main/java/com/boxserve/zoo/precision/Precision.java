@@ -1,0 +1,31 @@
+package com.boxserve.zoo.precision;
+
+import java.util.Locale;
+
+/**
+ * The arithmetic a model's forward runs in. {@code fp32} is the export as torchvision computes it;
+ * {@code int8} is the backbone and FPN quantized statically ({@link Int8Export}), boxes, NMS,
+ * RoIAlign and the heads still in fp32, and never the default: its answers differ from fp32's by
+ * the agreement its export measured.
+ */
+public enum Precision {
+    FP32,
+    INT8;
+
+    /** {@code fp32} or {@code int8}, in any case; {@code bf16} is refused with the measured reason. */
+    public static Precision parse(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "fp32", "float32" -> FP32;
+            case "int8" -> INT8;
+            case "bf16", "bfloat16" -> throw new IllegalArgumentException("bf16 is not offered: no engine here runs these"
+                    + " models faster in bf16 than ONNX Runtime does in fp32 (torch 1.13's bf16 forward of"
+                    + " fasterrcnn_resnet50_fpn took 2.1 s against ONNX Runtime's 1.33 s in fp32, see benchmarks/tried.md)");
+            default -> throw new IllegalArgumentException("unknown precision '" + value + "': use fp32 or int8");
+        };
+    }
+
+    /** The name the settings and the answers use: {@code fp32}, {@code int8}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
