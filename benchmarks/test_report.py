@@ -151,6 +151,30 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| with a job | 120.0 ms | 180.0 ms | 3.5 |", text)
         self.assertIsNone(report.summarise(ROWS)["evaluation"]["live"], "no verdict without both live rows")
 
+    def test_int8_is_judged_against_the_best_fp32_forward_without_replacing_it(self):
+        agreement = {"images": 22, "fp32Detections": 1000, "matchedShare": 0.25, "lost": 750, "gained": 700,
+                     "maxScoreDifference": 0.1, "medianScoreDifference": 0.01, "minFeatureCosine": 0.74,
+                     "maxFeatureRelativeError": 0.7}
+        int8 = dict(forward("fasterrcnn_resnet50_fpn", "OnnxRuntime", 500.0), precision="int8")
+        rows = ROWS + [forward("fasterrcnn_resnet50_fpn", "torchvision eager", 3000.0),
+                       forward("fasterrcnn_resnet50_fpn", "PyTorch", 1200.0),
+                       forward("fasterrcnn_resnet50_fpn", "OnnxRuntime", 1000.0), int8,
+                       dict(forward(TARGET, "OnnxRuntime", 60.0), precision="int8"),
+                       {"kind": "int8-export", "model": "fasterrcnn_resnet50_fpn", "file": "x.int8.onnx",
+                        "calibrationImages": 8, "agreement": agreement}]
+        summary = report.summarise(rows)
+        self.assertEqual(1000.0, summary["forward"]["fasterrcnn_resnet50_fpn"]["OnnxRuntime"]["medianMs"],
+                         "the int8 forward is not taken for fp32's")
+        speedups = [t for t in summary["targets"] if t["target"].startswith("int8 speed-up")]
+        self.assertEqual([("int8 speed-up over the best fp32 forward, `fasterrcnn_resnet50_fpn`", 2.0, True)],
+                         [(t["target"], t["value"], t["met"]) for t in speedups], "judged for the ResNet-50 models only")
+        text = report.markdown(summary, "chart.svg")
+        self.assertIn("| `fasterrcnn_resnet50_fpn` | 1000.0 ms (DJL ONNX Runtime) | 500.0 ms | 2.0 | 25.0 % of 1000 | "
+                      "750 / 700 | 0.0100 / 0.1000 | 0.740 | 0.700 |", text)
+        self.assertIn(f"| `{TARGET}` | 70.0 ms (DJL ONNX Runtime) | 60.0 ms | 1.17 | - |", text)
+        skipped = report.markdown(report.summarise(ROWS + [{"kind": "int8-skipped", "reason": "no VNNI"}]), "c.svg")
+        self.assertIn("Not timed: no VNNI", skipped)
+
     def test_no_goodput_targets_without_the_levels(self):
         rows = [row for row in ROWS if row["kind"] != "goodput"]
         self.assertFalse([t for t in report.summarise(rows)["targets"] if "clients" in t["target"]])
