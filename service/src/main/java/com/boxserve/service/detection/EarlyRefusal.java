@@ -39,7 +39,7 @@ public class EarlyRefusal extends OncePerRequestFilter {
 
     private static final Pattern ROUTE =
             Pattern.compile("/v1/models/([^/]+)/detect|/v2/models/([^/]+)(?:/versions/[^/]+)?/infer");
-    public static final Duration PACE = Duration.ofMillis(100);
+    public static final Duration PACE = Duration.ofMillis(500);
     public static final int PROMPT_REFUSALS_PER_SECOND = 100;
     static final int MAX_HELD = 64;
     private static final Duration WINDOW = Duration.ofSeconds(1);
@@ -82,7 +82,9 @@ public class EarlyRefusal extends OncePerRequestFilter {
     /**
      * A client address refused more than {@link #PROMPT_REFUSALS_PER_SECOND} times in a second has
      * its further refusals that second held for {@link #PACE}: clients that retry at once then ask
-     * ten times a second each instead of hundreds. Tomcat closes the connection after every 503,
+     * twice a second each instead of hundreds (held 100 ms, 64 such clients still took 600 refusals a
+     * second and the served rate fell to 0.77-0.89 of capacity; 500 ms, 0.92-1.24: tried.md), and
+     * no later than a client that waits out the shortest Retry-After, one second. Tomcat closes the connection after every 503,
      * so each refusal also costs both kernels a TCP connection; paced, refusals stop taking the
      * CPU the served requests need. Clients that wait out Retry-After come back about once a
      * second each and are answered at once, unless more than that many share an address (a proxy's).
