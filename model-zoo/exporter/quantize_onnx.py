@@ -1,7 +1,9 @@
-"""Static int8 quantization of a detector's backbone and FPN in its ONNX export, with `onnx` alone (QDQ format).
+"""Static int8 quantization of a detector's convolutions in its ONNX export, with `onnx` alone (QDQ format).
 
 Debian has no `onnxruntime` Python package, so its quantization tool is out of reach; this is the
-same QDQ format written by hand. Boxes, NMS, RoIAlign and the heads stay fp32.
+same QDQ format written by hand. Quantized: the backbone and FPN, and the convolutional heads (the
+RPN's; RetinaNet's and FCOS's classification and regression towers), a half of these forwards
+that would otherwise stay fp32. Boxes, NMS, RoIAlign and Faster R-CNN's box head stay fp32.
 
   quantize_onnx.py mark FP32.onnx CALIBRATION.onnx
       the fp32 model with every tensor to quantize as an extra output (what
@@ -26,6 +28,9 @@ import onnx
 from onnx import helper, numpy_helper, TensorProto
 
 PREFIX = "/detector/backbone/"
+# the modules whose Convs are quantized: the backbone (its maps, PREFIX's, are what expose shows)
+# and the convolutional heads
+QUANTIZED = (PREFIX, "/detector/rpn/head/", "/detector/head/")
 
 
 def consumers(graph):
@@ -37,12 +42,12 @@ def consumers(graph):
 
 
 def fold_relus(graph, apply=True):
-    """The tensors to quantize; with apply, each Relu whose input is a backbone Conv's or Add's sole use is removed."""
+    """The tensors to quantize; with apply, each Relu whose input is a quantized Conv's or Add's sole use is removed."""
     uses = consumers(graph)
     points = []
     drop = []
     for node in graph.node:
-        if not node.name.startswith(PREFIX) or node.op_type not in ("Conv", "Add"):
+        if not node.name.startswith(QUANTIZED) or node.op_type not in ("Conv", "Add"):
             continue
         out = node.output[0]
         after = uses.get(out, [])
@@ -58,7 +63,7 @@ def fold_relus(graph, apply=True):
         graph.node.remove(relu)
     known = {point["tensor"] for point in points}
     for node in graph.node:
-        if node.name.startswith(PREFIX) and node.op_type == "Conv" and node.input[0] not in known:
+        if node.name.startswith(QUANTIZED) and node.op_type == "Conv" and node.input[0] not in known:
             known.add(node.input[0])
             points.append({"tensor": node.input[0], "relu": False})
     return points
@@ -120,10 +125,10 @@ def quantize_model(model, ranges):
         for i, name in enumerate(node.input):
             if name in quantized:
                 node.input[i] = name + "_dq"
-    # weights and biases of the backbone's Convs
+    # weights and biases of the quantized Convs
     weight_nodes = []
     for node in graph.node:
-        if not node.name.startswith(PREFIX) or node.op_type != "Conv":
+        if not node.name.startswith(QUANTIZED) or node.op_type != "Conv":
             continue
         x = node.input[0][:-3] if node.input[0].endswith("_dq") else None
         w = inits[node.input[1]]

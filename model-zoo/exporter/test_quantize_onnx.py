@@ -26,13 +26,16 @@ class Backbone(torch.nn.Module):
 
 
 class Detector(torch.nn.Module):
+    """A convolutional head, quantized like the backbone, and a layer after it that stays fp32 (a box head's)."""
+
     def __init__(self):
         super().__init__()
         self.backbone = Backbone()
-        self.head = torch.nn.Conv2d(8, 4, 1)
+        self.head = torch.nn.Conv2d(8, 8, 1)
+        self.predictor = torch.nn.Conv2d(8, 4, 1)
 
     def forward(self, x):
-        return self.head(self.backbone(x))
+        return self.predictor(self.head(self.backbone(x)))
 
 
 class Wrapper(torch.nn.Module):
@@ -64,20 +67,20 @@ def made_by(graph):
 
 
 class QuantizeOnnxTest(unittest.TestCase):
-    def test_every_backbone_conv_reads_dequantized_input_weights_and_bias_and_the_head_stays_fp32(self):
+    def test_every_backbone_and_head_conv_reads_dequantized_input_weights_and_bias_and_the_rest_stays_fp32(self):
         model = quantized()
         producers = made_by(model.graph)
         convs = [n for n in model.graph.node if n.op_type == "Conv"]
-        backbone = [n for n in convs if n.name.startswith(quantize_onnx.PREFIX)]
-        self.assertEqual(3, len(backbone))
-        for conv in backbone:
+        quantized_convs = [n for n in convs if n.name.startswith(quantize_onnx.QUANTIZED)]
+        self.assertEqual(4, len(quantized_convs))
+        for conv in quantized_convs:
             dq = [producers[name] for name in conv.input]
             self.assertEqual(["DequantizeLinear"] * 3, [n.op_type for n in dq], conv.name)
             self.assertEqual(["", "com.microsoft", "com.microsoft"], [n.domain for n in dq], conv.name)
             self.assertEqual("QuantizeLinear", producers[dq[0].input[0]].op_type, conv.name)
-        head, = [n for n in convs if not n.name.startswith(quantize_onnx.PREFIX)]
+        predictor, = [n for n in convs if not n.name.startswith(quantize_onnx.QUANTIZED)]
         initializers = {i.name: i for i in model.graph.initializer}
-        self.assertEqual(onnx.TensorProto.FLOAT, initializers[head.input[1]].data_type, "the head stays fp32")
+        self.assertEqual(onnx.TensorProto.FLOAT, initializers[predictor.input[1]].data_type, "the predictor stays fp32")
         self.assertTrue(any(o.domain == "com.microsoft" for o in model.opset_import))
 
     def test_weights_dequantize_to_within_half_a_step_per_output_channel(self):
@@ -87,7 +90,7 @@ class QuantizeOnnxTest(unittest.TestCase):
         producers = made_by(model.graph)
         fp32_convs = {n.name: n for n in exported().graph.node if n.op_type == "Conv"}
         for conv in model.graph.node:
-            if conv.op_type != "Conv" or not conv.name.startswith(quantize_onnx.PREFIX):
+            if conv.op_type != "Conv" or not conv.name.startswith(quantize_onnx.QUANTIZED):
                 continue
             dq = producers[conv.input[1]]
             weights = original[fp32_convs[conv.name].input[1]]

@@ -12,7 +12,7 @@ public record Int8Artifact(String file, int calibrationImages, Agreement agreeme
 
     /** The warning every int8 answer carries. */
     public String warning() {
-        return "int8: the backbone and FPN run quantized (calibrated on " + calibrationImages + " images), so answers"
+        return "int8: the backbone, FPN and convolutional heads run quantized (calibrated on " + calibrationImages + " images), so answers"
                 + " differ from fp32's: " + agreement.describe();
     }
 }
