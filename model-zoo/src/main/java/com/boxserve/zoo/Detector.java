@@ -63,14 +63,9 @@ public final class Detector implements AutoCloseable {
         DetectorMetadata metadata = directory.metadata();
         InferenceEngine engine = options.engine();
         Precision precision = options.precision();
-        if (precision != Precision.FP32) {
-            if (engine != InferenceEngine.ONNX_RUNTIME || options.device().isGpu()) {
-                throw new IllegalArgumentException(precision.label() + " runs on onnxruntime on the CPU, not on "
-                        + engine.djlName() + " " + options.device());
-            }
-            CpuFeatures.current().missingFor(precision).ifPresent(missing -> {
-                throw new IllegalArgumentException(missing);
-            });
+        List<String> refused = precision.refusals(engine, options.device(), CpuFeatures.current());
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", refused));
         }
         Path file = directory.modelFile(engine, precision);
         String fileName = file.getFileName().toString();

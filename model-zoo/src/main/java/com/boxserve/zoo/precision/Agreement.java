@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.boxserve.zoo.Box;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public record Agreement(int images, int fp32Detections, double matchedShare, int
                     int best = -1;
                     double bestIou = MATCH_IOU;
                     for (int e = 0; e < other.scores.length; e++) {
-                        double iou = iou(one.boxes, d, other.boxes, e);
+                        double iou = box(one.boxes, d).iou(box(other.boxes, e));
                         if (one.labels[d] == other.labels[e] && iou >= bestIou) {
                             best = e;
                             bestIou = iou;
@@ -115,16 +116,9 @@ public record Agreement(int images, int fp32Detections, double matchedShare, int
         }
     }
 
-    private static double iou(float[] a, int i, float[] b, int j) {
-        double width = Math.min(a[4 * i + 2], b[4 * j + 2]) - Math.max(a[4 * i], b[4 * j]);
-        double height = Math.min(a[4 * i + 3], b[4 * j + 3]) - Math.max(a[4 * i + 1], b[4 * j + 1]);
-        if (width <= 0 || height <= 0) {
-            return 0;
-        }
-        double overlap = width * height;
-        double areaA = (a[4 * i + 2] - a[4 * i]) * (a[4 * i + 3] - a[4 * i + 1]);
-        double areaB = (b[4 * j + 2] - b[4 * j]) * (b[4 * j + 3] - b[4 * j + 1]);
-        return overlap / (areaA + areaB - overlap);
+    /** Detection {@code i} of an export's flat {@code [N, 4]} boxes output. */
+    private static Box box(float[] boxes, int i) {
+        return new Box(boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]);
     }
 
     /** Cosine similarity and relative (to x) L2 error of y against x. */

@@ -1,5 +1,9 @@
 package com.boxserve.zoo.precision;
 
+import ai.djl.Device;
+import com.boxserve.zoo.InferenceEngine;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,6 +26,25 @@ public enum Precision {
                     + " fasterrcnn_resnet50_fpn took 2.1 s against ONNX Runtime's 1.33 s in fp32, see benchmarks/tried.md)");
             default -> throw new IllegalArgumentException("unknown precision '" + value + "': use fp32 or int8");
         };
+    }
+
+    /**
+     * Why this precision cannot run on an engine (null: not chosen yet), a device and a CPU, one
+     * reason each; empty where it can. The one rule for the library's loads and the service's settings.
+     */
+    public List<String> refusals(InferenceEngine engine, Device device, CpuFeatures cpu) {
+        List<String> refused = new ArrayList<>();
+        if (this == FP32) {
+            return refused;
+        }
+        cpu.missingFor(this).ifPresent(refused::add);
+        if (engine != null && engine != InferenceEngine.ONNX_RUNTIME) {
+            refused.add(label() + " runs on onnxruntime, not " + engine.djlName().toLowerCase(Locale.ROOT));
+        }
+        if (device != null && device.isGpu()) {
+            refused.add(label() + " runs on the CPU, not " + device);
+        }
+        return refused;
     }
 
     /** The name the settings and the answers use: {@code fp32}, {@code int8}. */

@@ -95,16 +95,8 @@ final class ModelSettingsRules {
             wrong.add("queuePolicy: must be " + ADAPTIVE_LIFO + " or " + FIFO + ", not " + settings.queuePolicy());
         }
         try {
-            Precision precision = Precision.parse(settings.precision());
-            if (precision != Precision.FP32) {
-                cpu.missingFor(precision).ifPresent(missing -> wrong.add("precision: " + missing));
-                if (engine == InferenceEngine.PYTORCH) {
-                    wrong.add("precision: " + precision.label() + " runs on onnxruntime, not pytorch");
-                }
-                if (device != null && device.isGpu()) {
-                    wrong.add("precision: " + precision.label() + " runs on the CPU, not " + settings.device());
-                }
-            }
+            Precision.parse(settings.precision()).refusals(engine, device, cpu)
+                    .forEach(why -> wrong.add("precision: " + why));
         } catch (IllegalArgumentException e) {
             wrong.add("precision: " + e.getMessage());
         }
