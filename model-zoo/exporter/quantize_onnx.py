@@ -30,7 +30,7 @@ from onnx import helper, numpy_helper, TensorProto
 PREFIX = "/detector/backbone/"
 # the modules whose Convs are quantized: the backbone (its maps, PREFIX's, are what expose shows)
 # and the convolutional heads
-QUANTIZED = (PREFIX, "/detector/rpn/head/", "/detector/head/")
+QUANTIZED = (PREFIX, "/detector/rpn/head/", "/detector/head/", "/detector/roi_heads/box_head/")
 
 
 def consumers(graph):
