@@ -2,8 +2,9 @@
 
 Debian has no `onnxruntime` Python package, so its quantization tool is out of reach; this is the
 same QDQ format written by hand. Quantized: the backbone and FPN, and the convolutional heads (the
-RPN's; RetinaNet's and FCOS's classification and regression towers), a half of these forwards
-that would otherwise stay fp32. Boxes, NMS, RoIAlign and Faster R-CNN's box head stay fp32.
+RPN's; RetinaNet's and FCOS's classification and regression towers; the v2 Faster R-CNN's
+convolutional box head), a half of these forwards that would otherwise stay fp32, and Faster
+R-CNN's box head's Linear layers dynamically. Boxes, NMS, RoIAlign and the box predictor stay fp32.
 
   quantize_onnx.py mark FP32.onnx CALIBRATION.onnx
       the fp32 model with every tensor to quantize as an extra output (what
@@ -31,6 +32,10 @@ PREFIX = "/detector/backbone/"
 # the modules whose Convs are quantized: the backbone (its maps, PREFIX's, are what expose shows)
 # and the convolutional heads
 QUANTIZED = (PREFIX, "/detector/rpn/head/", "/detector/head/", "/detector/roi_heads/box_head/")
+# Linear layers quantized dynamically (activations' range measured per forward): Faster R-CNN's box
+# head, whose first layer reads every RoI's 7x7x256 window. The predictor after it, which makes the
+# scores and box deltas, stays fp32.
+DYNAMIC = "/detector/roi_heads/box_head/"
 
 
 def consumers(graph):
@@ -156,6 +161,7 @@ def quantize_model(model, ranges):
             weight_nodes.append(helper.make_node("DequantizeLinear", [b_name, b_name + "_scale", b_name + "_zero"],
                                                  [b_name + "_dq"], name=b_name + "_DQ", domain="com.microsoft", axis=0))
             node.input[2] = b_name + "_dq"
+    quantize_linears_dynamically(graph, inits)
     # keep the graph topologically sorted: each Q/DQ pair right after the node that makes its tensor
     ordered = list(weight_nodes)
     made_by = {}
@@ -179,6 +185,35 @@ def quantize_model(model, ranges):
     graph.initializer.extend(kept)
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+
+
+def quantize_linears_dynamically(graph, inits):
+    """Each DYNAMIC Gemm becomes the pattern ONNX Runtime fuses into DynamicQuantizeMatMul: uint8
+    activations quantized per forward, int8 weights per output column, fp32 scales and bias."""
+    rewritten = []
+    for node in graph.node:
+        transposed = any(a.name == "transB" and a.i == 1 for a in node.attribute)
+        if not (node.name.startswith(DYNAMIC) and node.op_type == "Gemm" and transposed):
+            rewritten.append(node)
+            continue
+        x, w, b = node.input
+        weights = numpy_helper.to_array(inits[w]).astype(np.float32).T  # (in, out)
+        w_scale = np.abs(weights).max(axis=0) / 127.0
+        w_scale[w_scale == 0] = 1.0
+        w_scale = w_scale.astype(np.float32)
+        n = node.name
+        graph.initializer.extend([
+            numpy_helper.from_array(np.clip(np.round(weights / w_scale), -127, 127).astype(np.int8), n + "_w_int8"),
+            numpy_helper.from_array(w_scale, n + "_w_scale")])
+        rewritten += [
+            helper.make_node("DynamicQuantizeLinear", [x], [n + "_xq", n + "_x_scale", n + "_x_zero"], name=n + "_DQL"),
+            helper.make_node("MatMulInteger", [n + "_xq", n + "_w_int8", n + "_x_zero"], [n + "_int32"], name=n + "_MMI"),
+            helper.make_node("Cast", [n + "_int32"], [n + "_float"], name=n + "_Cast", to=TensorProto.FLOAT),
+            helper.make_node("Mul", [n + "_x_scale", n + "_w_scale"], [n + "_scale"], name=n + "_Scale"),
+            helper.make_node("Mul", [n + "_float", n + "_scale"], [n + "_scaled"], name=n + "_Mul"),
+            helper.make_node("Add", [n + "_scaled", b], [node.output[0]], name=n + "_Bias")]
+    del graph.node[:]
+    graph.node.extend(rewritten)
 
 
 if __name__ == "__main__":

@@ -25,17 +25,30 @@ class Backbone(torch.nn.Module):
         return self.out(self.relu(self.conv2(y) + y))
 
 
+class RoIHeads(torch.nn.Module):
+    """Faster R-CNN's: a box head of Linear layers (quantized dynamically) and a predictor that stays fp32."""
+
+    def __init__(self):
+        super().__init__()
+        self.box_head = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU())
+        self.box_predictor = torch.nn.Linear(16, 5)
+
+    def forward(self, x):
+        return self.box_predictor(self.box_head(x))
+
+
 class Detector(torch.nn.Module):
-    """A convolutional head, quantized like the backbone, and a layer after it that stays fp32 (a box head's)."""
+    """A convolutional head, quantized like the backbone, and a layer after it that stays fp32."""
 
     def __init__(self):
         super().__init__()
         self.backbone = Backbone()
         self.head = torch.nn.Conv2d(8, 8, 1)
         self.predictor = torch.nn.Conv2d(8, 4, 1)
+        self.roi_heads = RoIHeads()
 
     def forward(self, x):
-        return self.predictor(self.head(self.backbone(x)))
+        return self.roi_heads(self.predictor(self.head(self.backbone(x))).reshape(16, 64))
 
 
 class Wrapper(torch.nn.Module):
@@ -109,13 +122,38 @@ class QuantizeOnnxTest(unittest.TestCase):
 
     def test_a_relu_after_a_conv_or_add_is_folded_into_a_zero_point_of_zero(self):
         model = quantized()
-        self.assertFalse([n for n in model.graph.node if n.op_type == "Relu"])
+        producers = made_by(model.graph)
+        relus = [n for n in model.graph.node if n.op_type == "Relu"]
+        self.assertEqual([quantize_onnx.DYNAMIC], [producers[n.input[0]].name[:len(quantize_onnx.DYNAMIC)] for n in relus],
+                         "only the Relu after the box head's Linear layer is left")
         values = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
         relu_points = [p["tensor"] for p in quantize_onnx.fold_relus(exported().graph, apply=False) if p["relu"]]
         self.assertEqual(2, len(relu_points))
         for q in (n for n in model.graph.node if n.op_type == "QuantizeLinear" and n.input[0] in relu_points):
             self.assertEqual(0, int(values[q.input[2]]), q.name)
             self.assertAlmostEqual(3.0 / 255, float(values[q.input[1]]), places=7)
+
+    def test_the_box_heads_linear_layers_compute_from_uint8_activations_and_int8_weights_and_the_predictor_stays_fp32(self):
+        fp32 = exported().graph
+        model = quantized()
+        gemms = [n.name for n in model.graph.node if n.op_type == "Gemm"]
+        self.assertEqual(["/detector/roi_heads/box_predictor/Gemm"], gemms)
+        values = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+        matmul, = [n for n in model.graph.node if n.op_type == "MatMulInteger"]
+        self.assertEqual("DynamicQuantizeLinear", made_by(model.graph)[matmul.input[0]].op_type)
+        gemm, = [n for n in fp32.node if n.name.startswith(quantize_onnx.DYNAMIC) and n.op_type == "Gemm"]
+        original = {i.name: numpy_helper.to_array(i) for i in fp32.initializer}
+        weights, bias = original[gemm.input[1]], original[gemm.input[2]]
+        w_int8, w_scale = values[matmul.input[1]], values[gemm.name + "_w_scale"]
+        self.assertEqual(np.int8, w_int8.dtype)
+        # the graph's arithmetic, op by op as ONNX defines it, against the fp32 Linear
+        x = np.random.default_rng(5).normal(size=(16, 64)).astype(np.float32)
+        x_scale = np.float32((max(x.max(), 0) - min(x.min(), 0)) / 255)
+        x_zero = np.clip(np.round(-min(x.min(), 0) / x_scale), 0, 255)
+        x_q = np.clip(np.round(x / x_scale) + x_zero, 0, 255)
+        computed = ((x_q - x_zero) @ w_int8.astype(np.float32)) * (x_scale * w_scale) + bias
+        expected = x @ weights.T + bias
+        self.assertLess(np.abs(computed - expected).max(), 0.02 * np.abs(expected).max())
 
     def test_nodes_stay_in_topological_order(self):
         model = quantized()

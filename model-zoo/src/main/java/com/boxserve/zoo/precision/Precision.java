@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The arithmetic a model's forward runs in. {@code fp32} is the export as torchvision computes it;
- * {@code int8} is the backbone, FPN and convolutional heads quantized statically
- * ({@link Int8Export}), boxes, NMS, RoIAlign and Faster R-CNN's box head still in fp32, and never
+ * {@code int8} is the backbone, FPN and convolutional heads quantized statically and Faster R-CNN's
+ * box head dynamically ({@link Int8Export}), boxes, NMS, RoIAlign and the box predictor still in fp32, and never
  * the default: its answers differ from fp32's by the agreement its export measured.
  */
 public enum Precision {
