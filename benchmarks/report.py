@@ -297,7 +297,7 @@ def markdown(summary, chart_name):
     if summary.get("int8Skipped"):
         lines += [f"Not timed: {summary['int8Skipped']}; the service refuses int8 on such a CPU."]
     if summary.get("int8"):
-        lines += ["The backbone, FPN and convolutional heads quantized (`bin/quantize`, calibrated on 8 generated scenes), on ONNX Runtime, "
+        lines += ["The backbone, FPN and convolutional heads quantized statically and Faster R-CNN's box head dynamically (`bin/quantize`, calibrated on 8 generated scenes), on ONNX Runtime, "
                   "the same image as above; the agreement with fp32 on the export's reference images and 20 generated "
                   "scenes, as its export measured it. The weights are random: the detections of an untrained network "
                   "barely survive any change of arithmetic, so the feature maps' cosine is the figure that tells a sound "
