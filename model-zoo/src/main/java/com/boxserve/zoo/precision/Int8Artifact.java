@@ -12,7 +12,8 @@ public record Int8Artifact(String file, int calibrationImages, Agreement agreeme
 
     /** The warning every int8 answer carries. */
     public String warning() {
-        return "int8: the backbone, FPN and convolutional heads run quantized (calibrated on " + calibrationImages + " images), so answers"
+        return "int8: the backbone, FPN and heads run quantized (convolutions calibrated on " + calibrationImages
+                + " images, Faster R-CNN's box head's Linear layers dynamically), so answers"
                 + " differ from fp32's: " + agreement.describe();
     }
 }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Makes a model directory's int8 model beside its fp32 ONNX one: the backbone, FPN and the heads'
- * convolutions quantized statically by {@code quantize_onnx.py} (QDQ, which ONNX Runtime fuses into QLinearConv, VNNI
+ * convolutions quantized statically (Faster R-CNN's box head's Linear layers dynamically) by {@code quantize_onnx.py} (QDQ, which ONNX Runtime fuses into QLinearConv, VNNI
  * kernels where the CPU has them), calibrated on the user's images; then its agreement with fp32
  * is measured on the export's reference images and {@link #SCENES} generated scenes, and both go
  * into {@code detector.json} ({@code artifacts."onnx-int8"}), so that whoever serves it can say
