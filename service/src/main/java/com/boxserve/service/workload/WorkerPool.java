@@ -55,6 +55,11 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     private static final long CLIENT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** CoDel's interval: a queue not empty for this long is standing. */
     static final Duration STANDING_AFTER = Duration.ofMillis(100);
+    /**
+     * The run-time figure grows stale once no job has run for this long, or for ten runs of that
+     * figure if longer: then an idle pool admits a caller it would refuse, to measure again.
+     */
+    static final Duration FIGURE_STALE_AFTER = Duration.ofSeconds(1);
 
     private final String name;
     private final int places;
@@ -70,6 +75,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     private final AtomicLong jobsRun = new AtomicLong();
     /** A moving average of one job's run time; 0 until the first job has run. */
     private final AtomicLong serviceNanos = new AtomicLong();
+    /** When the last job's run ended ({@link System#nanoTime()}). */
+    private final AtomicLong lastRunEnded = new AtomicLong();
     private volatile boolean accepting = true;
 
     /** What one worker runs jobs with; it is used by that worker's thread alone, and closed by it. */
@@ -171,7 +178,9 @@ public final class WorkerPool<I, O> implements AutoCloseable {
      * admission is closed, for however many calls the caller makes with it. A caller with a
      * deadline is refused at once when the predicted wait and run would pass it: the callers of its
      * class and above × one job's recent run time ÷ workers, plus its own run (before any job has
-     * run there is no prediction, and it is admitted).
+     * run there is no prediction, and it is admitted). A figure is only renewed by jobs that run:
+     * one slow burst would otherwise leave a figure that refuses every deadline for good, so an
+     * idle pool whose figure is stale ({@link #FIGURE_STALE_AFTER}) admits the caller instead.
      *
      * @param deadline the caller's deadline; null for none
      * @throws ServiceFailure {@link FailureKind#OVERLOADED} when every place of its class is taken,
@@ -187,7 +196,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             int ahead = ahead(priority);
             long predicted = ahead * service / workerCount + service;
             long left = Duration.between(Instant.now(), deadline).toNanos();
-            if (predicted > left) {
+            if (predicted > left && (ahead > 0 || !stale(service))) {
                 throw ServiceFailure.retryable(FailureKind.DEADLINE_UNMEETABLE, name + " would answer in about "
                         + TimeUnit.NANOSECONDS.toMillis(predicted) + " ms (" + ahead + " ahead, "
                         + TimeUnit.NANOSECONDS.toMillis(service) + " ms each), past the request's deadline in "
@@ -354,6 +363,11 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         return ahead(Priority.LOW);
     }
 
+    private boolean stale(long service) {
+        long after = Math.max(FIGURE_STALE_AFTER.toNanos(), 10 * service);
+        return System.nanoTime() - lastRunEnded.get() > after;
+    }
+
     /** Places taken by the classes a worker takes before, or with, {@code priority}. */
     private int ahead(Priority priority) {
         int taken = 0;
@@ -494,6 +508,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             long inference = System.nanoTime() - started;
             long perJob = inference / batch.size();
             serviceNanos.getAndUpdate(previous -> previous == 0 ? perJob : (previous * 4 + perJob) / 5);
+            lastRunEnded.set(System.nanoTime());
             for (int i = 0; i < batch.size(); i++) {
                 Job<I, O> job = batch.get(i);
                 job.future().complete(new Outcome<>(outputs.get(i), started - job.enqueuedNanos(), inference, batch.size()));

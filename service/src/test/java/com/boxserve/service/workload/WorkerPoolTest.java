@@ -155,6 +155,23 @@ public class WorkerPoolTest {
     }
 
     @Test
+    void anIdlePoolWhoseRunTimeFigureIsStaleAdmitsACallerItWouldRefuse() throws Exception {
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 4, SleepingRunner::new)) {
+            pool.call(120, LATER);
+            ServiceFailure refused = assertThrows(ServiceFailure.class, () -> pool.admit(Priority.DEFAULT, Instant.now().plusMillis(50)));
+            assertEquals(FailureKind.DEADLINE_UNMEETABLE, refused.kind(), "a fresh figure of 120 ms refuses a 50 ms deadline");
+            Thread.sleep(WorkerPool.FIGURE_STALE_AFTER.toMillis() + 300); // stale after max(1 s, 10 x 120 ms)
+            try (WorkerPool<Integer, Integer>.Admission held = pool.admit()) {
+                ServiceFailure behind = assertThrows(ServiceFailure.class, () -> pool.admit(Priority.DEFAULT, Instant.now().plusMillis(50)));
+                assertEquals(FailureKind.DEADLINE_UNMEETABLE, behind.kind(), "with work ahead the old figure still counts");
+            }
+            pool.admit(Priority.DEFAULT, Instant.now().plusMillis(50)).close(); // idle and stale: admitted, to measure again
+            pool.call(10, LATER);
+            pool.admit(Priority.DEFAULT, Instant.now().plusMillis(120)).close(); // the new run moved the figure: (4 x 120 + 10) / 5 = 98 ms
+        }
+    }
+
+    @Test
     void retryAfterIsThePlacesTakenTimesTheRecentServiceTimeOverTheWorkers() throws Exception {
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 2, 10, SleepingRunner::new)) {
             assertEquals(Duration.ZERO, pool.serviceTime());
