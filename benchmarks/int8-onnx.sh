@@ -14,14 +14,8 @@ models_dir=$(cd "${2:-build/models}" && pwd)
 python=${PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/calibration" "$work/models"
-"$python" - "$work/calibration" <<'PY'
-import sys
-sys.path.insert(0, "model-zoo/exporter")
-import export_detectors as exporter
-for i in range(8):
-    exporter.synthetic_image(640, 480, 2000 + i).save(f"{sys.argv[1]}/calibration-{i}.png")
-PY
+mkdir -p "$work/models"
+"$python" model-zoo/exporter/calibration_scenes.py "$work/calibration"
 # the copy without its TorchScript model: only ONNX Runtime runs int8
 mkdir "$work/models/$model" && cp -r "$models_dir/$model/detector.json" "$models_dir/$model"/*.onnx "$models_dir/$model/references" "$work/models/$model/"
 flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx512f|avx512_bf16|avx512_vnni|avx_vnni|amx_int8' \
