@@ -364,7 +364,7 @@ def markdown(summary, chart_name):
         live = evaluation.get("live")
         if live:
             lines += ["", f"Live traffic beside a job: `{TARGET_MODEL}`, one `wrk` client, without and then with a "
-                      "job on the same model running (its images queue behind live requests).", "",
+                      "job on the same model running (its images wait for a quiet moment between live requests).", "",
                       "| | live p50 | live p99 | the job's images per s |", "| --- | --- | --- | --- |",
                       f"| without a job | {live['withoutP50Ms']:.1f} ms | {live['withoutP99Ms']:.1f} ms | - |",
                       f"| with a job | {live['withP50Ms']:.1f} ms | {live['withP99Ms']:.1f} ms | "

@@ -1,5 +1,6 @@
 package com.boxserve.service.workload;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,6 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * oldest jobs are the ones that will be late anyway; serving the newest keeps the served ones' wait
  * short while the pool's time bound sheds the old ones (Facebook's adaptive LIFO with CoDel).
  *
+ * <p>Background jobs (an evaluation's images) wait in a lane of their own, taken only once no live
+ * job has arrived, been taken or finished for {@code liveQuiet}: a worker that took background
+ * work the moment the live lanes were empty would start a forward just as the next request of a
+ * client in a closed loop arrives, and make nearly every live answer wait a forward longer. So
+ * that a model never idle for that long still gets through its background work, one background
+ * job is taken at least every {@code backgroundEvery}.
+ *
  * @param <J> a queued job
  */
 final class JobQueue<J extends JobQueue.Queued> {
@@ -23,18 +31,33 @@ final class JobQueue<J extends JobQueue.Queued> {
     /** What the queue needs to know of a job. */
     interface Queued {
         Priority priority();
+
+        boolean background();
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition waiting = lock.newCondition();
     private final Map<Priority, ArrayDeque<J>> lanes = new EnumMap<>(Priority.class);
+    private final ArrayDeque<J> background = new ArrayDeque<>();
     /** Null: always oldest-first. */
     private final Long standingAfterNanos;
+    private final long liveQuietNanos;
+    private final long backgroundEveryNanos;
+    /** Every job waiting, background ones too. */
     private int size;
+    /** Live jobs waiting: whether the queue stands is theirs alone. */
+    private int liveSize;
     private long lastEmptyNanos = System.nanoTime();
+    private long lastLiveNanos;
+    private long lastBackgroundNanos;
 
-    JobQueue(Long standingAfterNanos) {
+    JobQueue(Long standingAfterNanos, Duration liveQuiet, Duration backgroundEvery) {
         this.standingAfterNanos = standingAfterNanos;
+        this.liveQuietNanos = liveQuiet.toNanos();
+        this.backgroundEveryNanos = backgroundEvery.toNanos();
+        // as if the last of each was long ago: background work starts at once on an idle model
+        this.lastLiveNanos = System.nanoTime() - liveQuietNanos;
+        this.lastBackgroundNanos = System.nanoTime() - backgroundEveryNanos;
         for (Priority priority : Priority.values()) {
             lanes.put(priority, new ArrayDeque<>());
         }
@@ -43,10 +66,25 @@ final class JobQueue<J extends JobQueue.Queued> {
     void add(J job) {
         lock.lock();
         try {
-            arriving();
-            lanes.get(job.priority()).addLast(job);
+            if (job.background()) {
+                background.addLast(job);
+            } else {
+                arriving();
+                lastLiveNanos = System.nanoTime();
+                lanes.get(job.priority()).addLast(job);
+            }
             size++;
             waiting.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A live job has just finished: background work waits for the quiet after it. */
+    void liveFinished() {
+        lock.lock();
+        try {
+            lastLiveNanos = System.nanoTime();
         } finally {
             lock.unlock();
         }
@@ -56,10 +94,13 @@ final class JobQueue<J extends JobQueue.Queued> {
     void putBack(J job) {
         lock.lock();
         try {
-            arriving();
-            if (newestFirst()) {
+            if (job.background()) {
+                background.addFirst(job);
+            } else if (newestFirst()) {
+                arriving();
                 lanes.get(job.priority()).addLast(job);
             } else {
+                arriving();
                 lanes.get(job.priority()).addFirst(job);
             }
             size++;
@@ -72,9 +113,9 @@ final class JobQueue<J extends JobQueue.Queued> {
     boolean remove(J job) {
         lock.lock();
         try {
-            boolean removed = lanes.get(job.priority()).removeFirstOccurrence(job);
+            boolean removed = (job.background() ? background : lanes.get(job.priority())).removeFirstOccurrence(job);
             if (removed) {
-                taken();
+                taken(job);
             }
             return removed;
         } finally {
@@ -82,26 +123,43 @@ final class JobQueue<J extends JobQueue.Queued> {
         }
     }
 
-    /** The next job by class, then by the lane's order; null when none came within the timeout. */
+    /**
+     * The next live job by class, then by the lane's order, else a background job whose turn has
+     * come; null when none came within the timeout.
+     */
     J poll(long timeout, TimeUnit unit) throws InterruptedException {
-        long left = unit.toNanos(timeout);
+        long end = System.nanoTime() + unit.toNanos(timeout);
         lock.lockInterruptibly();
         try {
-            while (size == 0) {
-                if (left <= 0) {
+            while (true) {
+                long now = System.nanoTime();
+                if (liveSize > 0) {
+                    boolean newestFirst = newestFirst();
+                    for (ArrayDeque<J> lane : lanes.values()) {
+                        if (!lane.isEmpty()) {
+                            J job = newestFirst ? lane.pollLast() : lane.pollFirst();
+                            lastLiveNanos = now;
+                            taken(job);
+                            return job;
+                        }
+                    }
+                }
+                long wait = end - now;
+                if (!background.isEmpty()) {
+                    long turn = Math.min(lastLiveNanos + liveQuietNanos, lastBackgroundNanos + backgroundEveryNanos) - now;
+                    if (turn <= 0) {
+                        J job = background.pollFirst();
+                        lastBackgroundNanos = now;
+                        taken(job);
+                        return job;
+                    }
+                    wait = Math.min(wait, turn);
+                }
+                if (end - now <= 0) {
                     return null;
                 }
-                left = waiting.awaitNanos(left);
+                waiting.awaitNanos(wait);
             }
-            boolean newestFirst = newestFirst();
-            for (ArrayDeque<J> lane : lanes.values()) {
-                if (!lane.isEmpty()) {
-                    J job = newestFirst ? lane.pollLast() : lane.pollFirst();
-                    taken();
-                    return job;
-                }
-            }
-            throw new IllegalStateException("a queue of " + size + " with every lane empty");
         } finally {
             lock.unlock();
         }
@@ -116,7 +174,10 @@ final class JobQueue<J extends JobQueue.Queued> {
                 all.addAll(lane);
                 lane.clear();
             });
+            all.addAll(background);
+            background.clear();
             size = 0;
+            liveSize = 0;
             lastEmptyNanos = System.nanoTime();
             return all;
         } finally {
@@ -133,25 +194,26 @@ final class JobQueue<J extends JobQueue.Queued> {
         }
     }
 
-    /** Whether jobs are taken newest-first now: adaptive LIFO on, and no moment without a waiting job for its interval. */
+    /** Whether jobs are taken newest-first now: adaptive LIFO on, and no moment without a waiting live job for its interval. */
     boolean newestFirst() {
         lock.lock();
         try {
-            return standingAfterNanos != null && size > 0 && System.nanoTime() - lastEmptyNanos > standingAfterNanos;
+            return standingAfterNanos != null && liveSize > 0 && System.nanoTime() - lastEmptyNanos > standingAfterNanos;
         } finally {
             lock.unlock();
         }
     }
 
-    /** An empty queue was empty until this moment, however long ago it emptied. */
+    /** A live job arrives: an empty queue was empty until this moment, however long ago it emptied. */
     private void arriving() {
-        if (size == 0) {
+        if (liveSize++ == 0) {
             lastEmptyNanos = System.nanoTime();
         }
     }
 
-    private void taken() {
-        if (--size == 0) {
+    private void taken(J job) {
+        size--;
+        if (!job.background() && --liveSize == 0) {
             lastEmptyNanos = System.nanoTime();
         }
     }

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Jobs come in {@link Priority} classes, each with places of its own; a worker takes the
  * highest class first. Background work (an evaluation's images) is of the low class and takes no
- * place: a worker takes it only when no other job waits, so a live request waits behind at most the
- * low forwards already running.
+ * place: a worker takes it only when no live job waits and none has arrived, started or finished
+ * for {@link #LIVE_QUIET} (and once every {@link #BACKGROUND_AT_LEAST_EVERY} however busy), so a
+ * live request seldom waits behind a background forward ({@link JobQueue}).
  *
  * <p>With a {@link QueuePolicy} a job also has a time bound: one that has waited {@code maxDelay}
  * without a worker is shed (answered {@link FailureKind#QUEUE_DELAY_EXCEEDED}), and with adaptive
@@ -60,6 +61,13 @@ public final class WorkerPool<I, O> implements AutoCloseable {
      * figure if longer: then an idle pool admits a caller it would refuse, to measure again.
      */
     static final Duration FIGURE_STALE_AFTER = Duration.ofSeconds(1);
+    /**
+     * Background work waits this long after live work arrived, started or finished: longer than a
+     * closed-loop client takes to send its next request once answered (a few milliseconds on a LAN).
+     */
+    static final Duration LIVE_QUIET = Duration.ofMillis(20);
+    /** However busy with live work, a pool runs one background job at least this often. */
+    static final Duration BACKGROUND_AT_LEAST_EVERY = Duration.ofSeconds(10);
 
     private final String name;
     private final int places;
@@ -158,7 +166,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         }
         this.batching = batching;
         this.policy = policy;
-        this.queue = new JobQueue<>(policy.adaptiveLifo() ? STANDING_AFTER.toNanos() : null);
+        this.queue = new JobQueue<>(policy.adaptiveLifo() ? STANDING_AFTER.toNanos() : null, LIVE_QUIET,
+                BACKGROUND_AT_LEAST_EVERY);
         for (int i = 0; i < workerCount; i++) {
             Runner<I, O> runner = runners.get();
             Thread worker = new Thread(() -> work(runner), name + "-worker-" + i);
@@ -520,6 +529,10 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             log.warn("{}: run failed for {} request(s): {}", name, batch.size(), e.toString(), e);
             ServiceFailure failure = ServiceFailure.runFailed(name, e);
             batch.forEach(job -> job.future().completeExceptionally(failure));
+        } finally {
+            if (!batch.get(0).background()) {
+                queue.liveFinished();
+            }
         }
     }
 
