@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * work the moment the live lanes were empty would start a forward just as the next request of a
  * client in a closed loop arrives, and make nearly every live answer wait a forward longer. So
  * that a model never idle for that long still gets through its background work, one background
- * job is taken at least every {@code backgroundEvery}.
+ * job is taken at least every {@code backgroundEvery}, ahead of waiting live jobs if need be.
  *
  * @param <J> a queued job
  */
@@ -90,17 +90,14 @@ final class JobQueue<J extends JobQueue.Queued> {
         }
     }
 
-    /** A job taken but not run (a batch could not share it) goes back to where it is taken next. */
+    /** A live job taken but not run (a batch could not share it) goes back to where it is taken next. */
     void putBack(J job) {
         lock.lock();
         try {
-            if (job.background()) {
-                background.addFirst(job);
-            } else if (newestFirst()) {
-                arriving();
+            arriving();
+            if (newestFirst()) {
                 lanes.get(job.priority()).addLast(job);
             } else {
-                arriving();
                 lanes.get(job.priority()).addFirst(job);
             }
             size++;
@@ -124,15 +121,29 @@ final class JobQueue<J extends JobQueue.Queued> {
     }
 
     /**
-     * The next live job by class, then by the lane's order, else a background job whose turn has
-     * come; null when none came within the timeout.
+     * The next job: a background job whose {@code backgroundEvery} has come, else the next live job
+     * by class, then by the lane's order, else a background job once live work has been quiet;
+     * null when none came within the timeout.
      */
     J poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return poll(timeout, unit, true);
+    }
+
+    /** The next live job, as {@link #poll}, never a background one: what may join a live job's batch. */
+    J pollLive(long timeout, TimeUnit unit) throws InterruptedException {
+        return poll(timeout, unit, false);
+    }
+
+    private J poll(long timeout, TimeUnit unit, boolean backgroundToo) throws InterruptedException {
         long end = System.nanoTime() + unit.toNanos(timeout);
         lock.lockInterruptibly();
         try {
             while (true) {
                 long now = System.nanoTime();
+                boolean backgroundWaits = backgroundToo && !background.isEmpty();
+                if (backgroundWaits && now - lastBackgroundNanos >= backgroundEveryNanos) {
+                    return takeBackground(now);
+                }
                 if (liveSize > 0) {
                     boolean newestFirst = newestFirst();
                     for (ArrayDeque<J> lane : lanes.values()) {
@@ -145,13 +156,10 @@ final class JobQueue<J extends JobQueue.Queued> {
                     }
                 }
                 long wait = end - now;
-                if (!background.isEmpty()) {
+                if (backgroundWaits) {
                     long turn = Math.min(lastLiveNanos + liveQuietNanos, lastBackgroundNanos + backgroundEveryNanos) - now;
                     if (turn <= 0) {
-                        J job = background.pollFirst();
-                        lastBackgroundNanos = now;
-                        taken(job);
-                        return job;
+                        return takeBackground(now);
                     }
                     wait = Math.min(wait, turn);
                 }
@@ -163,6 +171,13 @@ final class JobQueue<J extends JobQueue.Queued> {
         } finally {
             lock.unlock();
         }
+    }
+
+    private J takeBackground(long now) {
+        J job = background.pollFirst();
+        lastBackgroundNanos = now;
+        taken(job);
+        return job;
     }
 
     /** Takes every waiting job out, highest class first. */

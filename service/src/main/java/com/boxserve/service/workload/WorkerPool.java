@@ -468,14 +468,14 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         List<Job<I, O>> batch = new ArrayList<>(List.of(first));
         long waitUntil = System.nanoTime() + batching.maxWait().toNanos();
         while (!first.background() && batch.size() < batching.maxSize()) {
-            Job<I, O> next = queue.poll(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Job<I, O> next = queue.pollLive(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (next == null) {
                 break;
             }
             if (expired(next)) {
                 continue;
             }
-            if (next.background() || first.background() || !batching.compatible().test(first.input(), next.input())) {
+            if (!batching.compatible().test(first.input(), next.input())) {
                 // back where it is taken next: counted by the gauge, and any idle worker may take it
                 queue.putBack(next);
                 break;

@@ -23,9 +23,10 @@ class JobQueueTest {
 
     @Test
     void backgroundWorkWaitsForTheQuietAfterLiveWorkAndLowLiveWorkGoesFirst() throws Exception {
-        JobQueue<Entry> queue = new JobQueue<>(null, Duration.ofMillis(300), Duration.ofHours(1));
+        JobQueue<Entry> queue = new JobQueue<>(null, Duration.ofMillis(500), Duration.ofHours(1));
         Entry first = Entry.background("first");
         queue.add(first);
+        assertNull(queue.pollLive(0, TimeUnit.MILLISECONDS), "a batch's poll never takes background work");
         assertSame(first, queue.poll(0, TimeUnit.MILLISECONDS), "on an idle queue background work starts at once");
 
         Entry waiting = Entry.background("waiting");
@@ -34,17 +35,17 @@ class JobQueueTest {
         queue.add(live);
         assertSame(live, queue.poll(0, TimeUnit.MILLISECONDS), "live work of the low class goes before background work");
         queue.liveFinished();
+        long finished = System.nanoTime();
         assertNull(queue.poll(100, TimeUnit.MILLISECONDS), "not within the quiet after live work finished");
         assertEquals(1, queue.size(), "the waiting background job is counted");
-        long polled = System.nanoTime();
-        assertSame(waiting, queue.poll(1, TimeUnit.SECONDS));
+        assertSame(waiting, queue.poll(2, TimeUnit.SECONDS));
         assertEquals(0, queue.size());
-        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - polled);
-        assertEquals(200, waited, 150, "taken once the quiet was over: " + waited + " ms after the second poll began");
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - finished);
+        assertEquals(500, waited, 250, "taken once the quiet was over: " + waited + " ms after live work finished");
     }
 
     @Test
-    void backgroundWorkGetsATurnAtLeastSoOftenUnderSteadyLiveWork() throws Exception {
+    void backgroundWorkGetsATurnAtLeastSoOftenEvenAheadOfWaitingLiveWork() throws Exception {
         JobQueue<Entry> queue = new JobQueue<>(null, Duration.ofHours(1), Duration.ofMillis(300));
         queue.add(Entry.background("first"));
         queue.poll(0, TimeUnit.MILLISECONDS);
@@ -52,13 +53,16 @@ class JobQueueTest {
         queue.add(waiting);
         long started = System.nanoTime();
         Entry taken = null;
-        // a closed-loop client: each answer followed, a few milliseconds later, by its next request
+        // an overloaded model: a live job always waits, so the quiet never comes
+        queue.add(Entry.live("live"));
         while (taken == null && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(3)) {
-            Entry live = Entry.live("live");
-            queue.add(live);
-            assertSame(live, queue.poll(0, TimeUnit.MILLISECONDS));
+            queue.add(Entry.live("live"));
+            Entry next = queue.poll(0, TimeUnit.MILLISECONDS);
             queue.liveFinished();
-            taken = queue.poll(5, TimeUnit.MILLISECONDS);
+            if (next.background()) {
+                taken = next;
+            }
+            Thread.sleep(5);
         }
         assertSame(waiting, taken);
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

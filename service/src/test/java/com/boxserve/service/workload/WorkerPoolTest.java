@@ -160,7 +160,8 @@ public class WorkerPoolTest {
             pool.call(120, LATER);
             ServiceFailure refused = assertThrows(ServiceFailure.class, () -> pool.admit(Priority.DEFAULT, Instant.now().plusMillis(50)));
             assertEquals(FailureKind.DEADLINE_UNMEETABLE, refused.kind(), "a fresh figure of 120 ms refuses a 50 ms deadline");
-            Thread.sleep(WorkerPool.FIGURE_STALE_AFTER.toMillis() + 300); // stale after max(1 s, 10 x 120 ms)
+            // stale after max(1 s, 10 runs): a slow machine may have measured more than 120 ms
+            Thread.sleep(Math.max(WorkerPool.FIGURE_STALE_AFTER.toMillis(), 10 * pool.serviceTime().toMillis()) + 300);
             try (WorkerPool<Integer, Integer>.Admission held = pool.admit()) {
                 ServiceFailure behind = assertThrows(ServiceFailure.class, () -> pool.admit(Priority.DEFAULT, Instant.now().plusMillis(50)));
                 assertEquals(FailureKind.DEADLINE_UNMEETABLE, behind.kind(), "with work ahead the old figure still counts");
