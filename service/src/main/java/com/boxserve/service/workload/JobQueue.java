@@ -43,8 +43,6 @@ final class JobQueue<J extends JobQueue.Queued> {
     private final Long standingAfterNanos;
     private final long liveQuietNanos;
     private final long backgroundEveryNanos;
-    /** Every job waiting, background ones too. */
-    private int size;
     /** Live jobs waiting: whether the queue stands is theirs alone. */
     private int liveSize;
     private long lastEmptyNanos = System.nanoTime();
@@ -73,7 +71,6 @@ final class JobQueue<J extends JobQueue.Queued> {
                 lastLiveNanos = System.nanoTime();
                 lanes.get(job.priority()).addLast(job);
             }
-            size++;
             waiting.signal();
         } finally {
             lock.unlock();
@@ -100,7 +97,6 @@ final class JobQueue<J extends JobQueue.Queued> {
             } else {
                 lanes.get(job.priority()).addFirst(job);
             }
-            size++;
             waiting.signal();
         } finally {
             lock.unlock();
@@ -191,7 +187,6 @@ final class JobQueue<J extends JobQueue.Queued> {
             });
             all.addAll(background);
             background.clear();
-            size = 0;
             liveSize = 0;
             lastEmptyNanos = System.nanoTime();
             return all;
@@ -200,10 +195,11 @@ final class JobQueue<J extends JobQueue.Queued> {
         }
     }
 
+    /** Jobs waiting, background ones too. */
     int size() {
         lock.lock();
         try {
-            return size;
+            return liveSize + background.size();
         } finally {
             lock.unlock();
         }
@@ -227,7 +223,6 @@ final class JobQueue<J extends JobQueue.Queued> {
     }
 
     private void taken(J job) {
-        size--;
         if (!job.background() && --liveSize == 0) {
             lastEmptyNanos = System.nanoTime();
         }
