@@ -59,6 +59,13 @@ def int8_rows(rows, forward):
     return found
 
 
+def peak_floor_ms(macs, peak):
+    """The least time a forward's multiply-accumulates take at the CPU's measured fp32 peak."""
+    if not macs or not peak:
+        return None
+    return round(1000 * macs["gmac"] / peak["gmacPerSecond"], 1)
+
+
 def best_engine(forward, model):
     djl = {engine: forward[model][engine]["medianMs"] for engine in DJL if engine in forward.get(model, {})}
     return min(djl, key=djl.get) if djl else None
@@ -98,16 +105,25 @@ def summarise(rows):
             targets.append(verdict(f"service overhead, `{TARGET_MODEL}` (end-to-end p50 / in-process forward p50, "
                                    f"{row['engine']}, JPEG)", row["ratio"], OVERHEAD_TARGET, "{:.3f}"))
 
+    peak = next((row for row in rows if row["kind"] == "fp32-peak"), None)
+    macs = {row["model"]: row for row in rows if row["kind"] == "macs"}
     engines = []
     for model in sorted(forward):
         eager = forward[model].get("torchvision eager", {}).get("medianMs")
         best = best_engine(forward, model)
         if eager and best:
-            ratio = round(forward[model][best]["medianMs"] / eager, 3)
-            engines.append({"model": model, "bestEngine": best, "bestMs": forward[model][best]["medianMs"],
-                            "eagerMs": eager, "ratio": ratio})
-            targets.append(verdict(f"best engine / torchvision eager, `{model}` ({best})", ratio, ENGINE_TARGET,
-                                   "{:.2f}"))
+            best_ms = forward[model][best]["medianMs"]
+            ratio = round(best_ms / eager, 3)
+            floor = peak_floor_ms(macs.get(model), peak)
+            engines.append({"model": model, "bestEngine": best, "bestMs": best_ms, "eagerMs": eager, "ratio": ratio,
+                            "gmac": macs[model]["gmac"] if floor else None, "peakFloorMs": floor,
+                            "peakShare": round(floor / best_ms, 2) if floor else None})
+            judged = verdict(f"best engine / torchvision eager, `{model}` ({best})", ratio, ENGINE_TARGET, "{:.2f}")
+            if not judged["met"] and floor and ENGINE_TARGET * eager < floor:
+                judged["outcome"] += (f"; out of reach in fp32 on this CPU: {ENGINE_TARGET} x eager is "
+                                      f"{ENGINE_TARGET * eager:.0f} ms, its {macs[model]['gmac']} GMAC take "
+                                      f"{floor:.0f} ms at the fp32 peak")
+            targets.append(judged)
 
     int8 = int8_rows(rows, forward)
     for row in int8:
@@ -142,7 +158,7 @@ def summarise(rows):
             "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
             "goodput": goodput, "goodputSettings": goodput_settings, "deadlineSettings": deadline_settings,
             "disconnects": disconnects, "protocols": protocols, "evaluation": evaluation, "int8": int8,
-            "int8Skipped": int8_skipped}
+            "int8Skipped": int8_skipped, "fp32Peak": peak}
 
 
 def evaluation_summary(rows):
@@ -292,6 +308,22 @@ def markdown(summary, chart_name):
         lines.append(f"| `{model}` | " + " | ".join(
             f"{cells[r]['medianMs']:.0f} ms ({cells[r]['p90Ms']:.0f})" if r in cells else "-" for r in RUNTIMES)
             + f" | {engine['ratio']:.2f} ({label(engine['bestEngine'])}) |" if engine else " | - |")
+    peaked = [e for e in summary["engines"] if e.get("peakFloorMs")]
+    if peaked:
+        peak = summary["fp32Peak"]
+        lines += ["", "## Against the CPU's fp32 peak", "",
+                  f"The CPU's fp32 multiply-accumulate peak, measured by `benchmarks/fp32_peak.c` on {peak['threads']} "
+                  f"threads ({peak['vectorBits']}-bit FMA): {peak['gmacPerSecond']:.1f} GMAC/s. Each model's "
+                  "multiply-accumulates are its eager forward's convolutions and Linear layers on the same image, "
+                  "so the floor is the least time an fp32 forward that computes those products could take; where it "
+                  f"lies above {ENGINE_TARGET} x eager, no engine meets that target in fp32 on this CPU (only "
+                  "convolution algorithms that trade multiplies for additions, such as Winograd's, which round "
+                  "differently, could go under it).", "",
+                  f"| model | GMAC | floor at the peak | best fp32 | share of the peak used | {ENGINE_TARGET} x eager |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for e in peaked:
+            lines.append(f"| `{e['model']}` | {e['gmac']} | {fmt_ms(e['peakFloorMs'])} | {fmt_ms(e['bestMs'])} "
+                         f"({label(e['bestEngine'])}) | {e['peakShare']:.2f} | {fmt_ms(ENGINE_TARGET * e['eagerMs'])} |")
     if summary.get("int8") or summary.get("int8Skipped"):
         lines += ["", "## int8 against fp32", ""]
     if summary.get("int8Skipped"):

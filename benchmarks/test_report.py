@@ -175,6 +175,27 @@ class ReportTest(unittest.TestCase):
         skipped = report.markdown(report.summarise(ROWS + [{"kind": "int8-skipped", "reason": "no VNNI"}]), "c.svg")
         self.assertIn("Not timed: no VNNI", skipped)
 
+    def test_a_target_under_the_fp32_peaks_floor_is_called_out_of_reach(self):
+        peak = {"kind": "fp32-peak", "threads": 2, "vectorBits": 512, "gmacPerSecond": 100.0}
+        # "other": eager 1000 ms, its best forward made 900 ms, its 60 GMAC 600 ms at the peak
+        rows = [forward("other", "PyTorch", 900.0) if r.get("model") == "other" and r.get("engine") == "PyTorch"
+                else r for r in ROWS]
+        rows += [peak, {"kind": "macs", "model": TARGET, "convGmac": 3.0, "linearGmac": 0.0, "gmac": 3.0},
+                 {"kind": "macs", "model": "other", "convGmac": 50.0, "linearGmac": 10.0, "gmac": 60.0}]
+        summary = report.summarise(rows)
+        engines = {e["model"]: e for e in summary["engines"]}
+        self.assertEqual((600.0, 0.67), (engines["other"]["peakFloorMs"], engines["other"]["peakShare"]))
+        judged = {t["target"].split("`")[1]: t for t in summary["targets"] if t["target"].startswith("best engine")}
+        self.assertFalse(judged["other"]["met"])
+        self.assertIn("out of reach in fp32 on this CPU: 0.5 x eager is 500 ms, its 60.0 GMAC take 600 ms",
+                      judged["other"]["outcome"])
+        # 0.7 x eager missed too, but 0.5 x 100 ms lies above the 30 ms floor: reachable
+        self.assertFalse(judged[TARGET]["met"])
+        self.assertNotIn("out of reach", judged[TARGET]["outcome"])
+        text = report.markdown(summary, "chart.svg")
+        self.assertIn("| `other` | 60.0 | 600.0 ms | 900.0 ms (DJL PyTorch) | 0.67 | 500.0 ms |", text)
+        self.assertNotIn("## Against the CPU's fp32 peak", report.markdown(report.summarise(ROWS), "chart.svg"))
+
     def test_no_goodput_targets_without_the_levels(self):
         rows = [row for row in ROWS if row["kind"] != "goodput"]
         self.assertFalse([t for t in report.summarise(rows)["targets"] if "clients" in t["target"]])

@@ -2,7 +2,8 @@
 """torchvision's side of bin/benchmark: JSON lines for benchmarks/report.py.
 
   benchmark_torchvision.py time MODELS_DIR IMAGE WARMUP PASSES THREADS [NAMES...]
-      forward time of torchvision eager and of the export's TorchScript in Python
+      forward time of torchvision eager and of the export's TorchScript in Python, and the
+      multiply-accumulates of the eager forward
   benchmark_torchvision.py ops MODELS_DIR IMAGE WARMUP PASSES THREADS [NAMES...]
       the export's replacement NMS, RoIAlign and resize against torchvision's kernels
 
@@ -54,6 +55,34 @@ def time_torchvision(args):
             print(json.dumps({"kind": "forward", "model": name, "engine": runtime, "firstMs": round(first, 1),
                               "medianMs": round(percentile(passes, 0.5), 1), "p90Ms": round(percentile(passes, 0.9), 1),
                               "passes": args.passes, "detections": detections}), flush=True)
+        print(json.dumps({"kind": "macs", "model": name, **multiply_accumulates(model, image)}), flush=True)
+
+
+def multiply_accumulates(model, image):
+    """The multiply-accumulates (in billions) of one eager forward's convolutions and Linear layers.
+
+    The report sets them against the CPU's fp32 peak: a floor under any fp32 forward. What is not
+    counted (normalisation, activations, RoIAlign, NMS) only raises the true floor.
+    """
+    import torch
+    counts = {"conv": 0, "linear": 0}
+
+    def convolution(module, inputs, output):
+        per_output = module.in_channels // module.groups * module.kernel_size[0] * module.kernel_size[1]
+        counts["conv"] += output.numel() * per_output
+
+    def linear(module, inputs, output):
+        counts["linear"] += output.numel() * module.in_features
+    hooks = [module.register_forward_hook(convolution if isinstance(module, torch.nn.Conv2d) else linear)
+             for module in model.modules() if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear))]
+    try:
+        with torch.no_grad():
+            model([image])
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return {"convGmac": round(counts["conv"] / 1e9, 2), "linearGmac": round(counts["linear"] / 1e9, 2),
+            "gmac": round((counts["conv"] + counts["linear"]) / 1e9, 2)}
 
 
 def time_replacement_ops(args):
