@@ -21,7 +21,8 @@ GOODPUT_SATURATING_CLIENTS = 2
 GOODPUT_OVERLOAD_CLIENTS = (32, 64)
 REFUSED_P99_TARGET_MS = 50.0
 DEADLINE_MET_SHARE = 0.95  # of the served answers, for clients that send a deadline (issue 29)
-INT8_SPEEDUP_TARGET = 1.8  # int8 against the best fp32 forward, for the ResNet-50 models (issue 28)
+REDUCED_SPEEDUP_TARGET = 1.8  # int8 and bf16 against the best fp32 forward, for the ResNet-50 models (issue 28)
+REDUCED_PRECISIONS = ("int8", "bf16")
 RUNTIMES = ["torchvision eager", "TorchScript in Python", "PyTorch", "OnnxRuntime"]
 DJL = {"PyTorch": "pytorch", "OnnxRuntime": "onnxruntime"}
 COLOURS = {"torchvision eager": "#888888", "TorchScript in Python": "#c9a227", "PyTorch": "#d0542b",
@@ -35,7 +36,7 @@ def load(path):
 
 
 def forward_table(rows):
-    """fp32 forwards by model and runtime (the int8 ones are int8_rows')."""
+    """fp32 forwards by model and runtime (the int8 and bf16 ones are reduced_rows')."""
     table = {}
     for row in rows:
         if row["kind"] == "forward" and row.get("precision", "fp32") == "fp32":
@@ -43,17 +44,19 @@ def forward_table(rows):
     return table
 
 
-def int8_rows(rows, forward):
-    """Per model: int8's forward against the best fp32 one of the same run, and the agreement its export measured."""
-    exports = {row["model"]: row for row in rows if row["kind"] == "int8-export"}
+def reduced_rows(rows, forward, precision):
+    """Per model: a reduced precision's forward against the best fp32 one of the same run, and the agreement its
+    export measured."""
+    exports = {row["model"]: row for row in rows if row["kind"] == f"{precision}-export"}
     found = []
     for row in rows:
-        if row["kind"] != "forward" or row.get("precision") != "int8":
+        if row["kind"] != "forward" or row.get("precision") != precision:
             continue
         best = best_engine(forward, row["model"])
         fp32 = forward[row["model"]][best]["medianMs"] if best else None
         export = exports.get(row["model"], {})
-        found.append({"model": row["model"], "int8Ms": row["medianMs"], "fp32BestMs": fp32, "fp32BestEngine": best,
+        found.append({"model": row["model"], "engine": row["engine"], "reducedMs": row["medianMs"], "fp32BestMs": fp32,
+                      "fp32BestEngine": best,
                       "speedUp": round(fp32 / row["medianMs"], 2) if fp32 else None,
                       "calibrationImages": export.get("calibrationImages"), "agreement": export.get("agreement")})
     return found
@@ -125,12 +128,14 @@ def summarise(rows):
                                       f"{floor:.0f} ms at the fp32 peak")
             targets.append(judged)
 
-    int8 = int8_rows(rows, forward)
-    for row in int8:
-        if "resnet50" in row["model"] and row["speedUp"]:
-            targets.append(verdict(f"int8 speed-up over the best fp32 forward, `{row['model']}`", row["speedUp"],
-                                   INT8_SPEEDUP_TARGET, "{:.2f}", at_least=True))
-    int8_skipped = next((row["reason"] for row in rows if row["kind"] == "int8-skipped"), None)
+    reduced = {precision: reduced_rows(rows, forward, precision) for precision in REDUCED_PRECISIONS}
+    skipped = {precision: next((row["reason"] for row in rows if row["kind"] == f"{precision}-skipped"), None)
+               for precision in REDUCED_PRECISIONS}
+    for precision in REDUCED_PRECISIONS:
+        for row in reduced[precision]:
+            if "resnet50" in row["model"] and row["speedUp"]:
+                targets.append(verdict(f"{precision} speed-up over the best fp32 forward, `{row['model']}`",
+                                       row["speedUp"], REDUCED_SPEEDUP_TARGET, "{:.2f}", at_least=True))
 
     for row in ops:
         targets.append(verdict(f"replacement ops' added share of a forward, `{row['model']}`", row["addedPercent"],
@@ -157,8 +162,8 @@ def summarise(rows):
     return {"run": run, "targets": targets, "forward": forward, "served": served, "reasons": reasons, "http": http,
             "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
             "goodput": goodput, "goodputSettings": goodput_settings, "deadlineSettings": deadline_settings,
-            "disconnects": disconnects, "protocols": protocols, "evaluation": evaluation, "int8": int8,
-            "int8Skipped": int8_skipped, "fp32Peak": peak}
+            "disconnects": disconnects, "protocols": protocols, "evaluation": evaluation, "reduced": reduced,
+            "reducedSkipped": skipped, "fp32Peak": peak}
 
 
 def evaluation_summary(rows):
@@ -220,10 +225,12 @@ def goodput_targets(levels, settings, deadline_settings=None, disconnects=()):
     targets.append(verdict("answers other than 200 or 503, or socket errors, at every goodput level", wrong, 0, "{}"))
     places = settings["queueCapacity"] + settings["workers"] + 1
     limit = round(places * single["servedP50Ms"], 1)
+    # a level that served nothing has no served p99: its served share, judged above, says so
     for row in overloaded:
-        targets.append(verdict(f"p99 of the served at {row['clients']} clients, ms (limit: (queue {settings['queueCapacity']}"
-                               f" + workers {settings['workers']} + 1) x the 1-client p50 {single['servedP50Ms']:.1f})",
-                               row["servedP99Ms"], limit, "{:.1f}"))
+        if row["servedP99Ms"] is not None:
+            targets.append(verdict(f"p99 of the served at {row['clients']} clients, ms (limit: (queue "
+                                   f"{settings['queueCapacity']} + workers {settings['workers']} + 1) x the 1-client "
+                                   f"p50 {single['servedP50Ms']:.1f})", row["servedP99Ms"], limit, "{:.1f}"))
         if row["refusedP99Ms"] is not None:
             targets.append(verdict(f"p99 of the refused at {row['clients']} clients, ms", row["refusedP99Ms"],
                                    REFUSED_P99_TARGET_MS, "{:.1f}"))
@@ -238,9 +245,10 @@ def goodput_targets(levels, settings, deadline_settings=None, disconnects=()):
                 continue
             who = f" with a {row['deadlineMs']} ms deadline"
             served_share(row, who)
-            targets.append(verdict(f"p99 of the served at {clients} clients{who}, ms (limit: max-queue-delay {bound}"
-                                   f" + 2 x the 1-client p50 {single['servedP50Ms']:.1f})", row["servedP99Ms"],
-                                   round(bound + 2 * single["servedP50Ms"], 1), "{:.1f}"))
+            if row["servedP99Ms"] is not None:
+                targets.append(verdict(f"p99 of the served at {clients} clients{who}, ms (limit: max-queue-delay "
+                                       f"{bound} + 2 x the 1-client p50 {single['servedP50Ms']:.1f})",
+                                       row["servedP99Ms"], round(bound + 2 * single["servedP50Ms"], 1), "{:.1f}"))
             if row.get("servedWithinDeadline") is not None:
                 targets.append(verdict(f"share of the served within the deadline at {clients} clients{who}",
                                        row["servedWithinDeadline"], DEADLINE_MET_SHARE, "{:.3f}", at_least=True))
@@ -324,26 +332,8 @@ def markdown(summary, chart_name):
         for e in peaked:
             lines.append(f"| `{e['model']}` | {e['gmac']} | {fmt_ms(e['peakFloorMs'])} | {fmt_ms(e['bestMs'])} "
                          f"({label(e['bestEngine'])}) | {e['peakShare']:.2f} | {fmt_ms(ENGINE_TARGET * e['eagerMs'])} |")
-    if summary.get("int8") or summary.get("int8Skipped"):
-        lines += ["", "## int8 against fp32", ""]
-    if summary.get("int8Skipped"):
-        lines += [f"Not timed: {summary['int8Skipped']}; the service refuses int8 on such a CPU."]
-    if summary.get("int8"):
-        lines += ["The backbone, FPN and convolutional heads quantized statically and Faster R-CNN's box head dynamically (`bin/quantize`, calibrated on 8 generated scenes), on ONNX Runtime, "
-                  "the same image as above; the agreement with fp32 on the export's reference images and 20 generated "
-                  "scenes, as its export measured it. The weights are random: the detections of an untrained network "
-                  "barely survive any change of arithmetic, so the feature maps' cosine is the figure that tells a sound "
-                  "quantization from a broken one (README, \"Reduced precision: int8\").", "",
-                  "| model | fp32 best | int8 | speed-up | matched at IoU ≥ 0.9 | lost / gained | score difference median / max "
-                  "| feature cosine ≥ | feature relative error ≤ |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for row in summary["int8"]:
-            a = row["agreement"] or {}
-            lines.append(f"| `{row['model']}` | {fmt_ms(row['fp32BestMs'])} ({label(row['fp32BestEngine'])}) | "
-                         f"{fmt_ms(row['int8Ms'])} | {row['speedUp'] if row['speedUp'] else '-'} | "
-                         + (f"{100 * a['matchedShare']:.1f} % of {a['fp32Detections']} | {a['lost']} / {a['gained']} | "
-                            f"{fmt_score(a.get('medianScoreDifference'))} / {fmt_score(a.get('maxScoreDifference'))} | "
-                            f"{a['minFeatureCosine']:.3f} | {a['maxFeatureRelativeError']:.3f} |" if a else "- | - | - | - | - |"))
+    for precision in REDUCED_PRECISIONS:
+        lines += reduced_section(precision, summary["reduced"][precision], summary["reducedSkipped"][precision])
     if summary["http"]:
         lines += ["", "## Service over HTTP", "",
                   "`POST /v1/models/{model}/detect` over loopback, timed by `wrk` (its own clock, a closed loop of N "
@@ -471,6 +461,43 @@ def markdown(summary, chart_name):
 
 def label(engine):
     return {"PyTorch": "DJL PyTorch", "OnnxRuntime": "DJL ONNX Runtime"}.get(engine, engine or "-")
+
+
+REDUCED_WHAT = {
+    "int8": "The backbone, FPN and convolutional heads quantized statically and Faster R-CNN's box head dynamically "
+            "(`bin/quantize`, calibrated on 8 generated scenes), on ONNX Runtime, the same image as above; the agreement "
+            "with fp32 on the export's reference images and 20 generated scenes, as its export measured it.",
+    "bf16": "The backbone, FPN and heads in bf16, boxes, NMS, RoIAlign and the box predictor in fp32 "
+            "(`model-zoo/exporter/bf16_torchscript.py`), on DJL's PyTorch engine, the same image as above; the agreement "
+            "with the fp32 TorchScript on the export's reference images and the int8 export's 20 generated scenes, "
+            "measured in torch. Measured, not served yet (`benchmarks/tried.md`).",
+}
+REDUCED_REFUSED = {"int8": "the service refuses int8 on such a CPU", "bf16": "libtorch would emulate bf16, slowly"}
+
+
+def reduced_section(precision, found, skipped):
+    """A reduced precision's speed and agreement against fp32, or why it was not timed."""
+    if not found and not skipped:
+        return []
+    lines = ["", f"## {precision} against fp32", ""]
+    if skipped:
+        lines.append(f"Not timed: {skipped}; {REDUCED_REFUSED[precision]}.")
+    if not found:
+        return lines
+    lines += [REDUCED_WHAT[precision] + " The weights are random: the detections of an untrained network barely "
+              "survive any change of arithmetic, so the feature maps' cosine is the figure that tells a sound reduction "
+              "from a broken one (README, \"Reduced precision: int8\").", "",
+              f"| model | fp32 best | {precision} | speed-up | matched at IoU ≥ 0.9 | lost / gained | score difference "
+              "median / max | feature cosine ≥ | feature relative error ≤ |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for row in found:
+        a = row["agreement"] or {}
+        lines.append(f"| `{row['model']}` | {fmt_ms(row['fp32BestMs'])} ({label(row['fp32BestEngine'])}) | "
+                     f"{fmt_ms(row['reducedMs'])} ({label(row['engine'])}) | {row['speedUp'] if row['speedUp'] else '-'} | "
+                     + (f"{100 * a['matchedShare']:.1f} % of {a['fp32Detections']} | {a['lost']} / {a['gained']} | "
+                        f"{fmt_score(a.get('medianScoreDifference'))} / {fmt_score(a.get('maxScoreDifference'))} | "
+                        f"{a['minFeatureCosine']:.3f} | {a['maxFeatureRelativeError']:.3f} |" if a else "- | - | - | - | - |"))
+    return lines
 
 
 def fmt_ms(value):

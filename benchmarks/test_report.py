@@ -121,6 +121,15 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| 64 | waited out | 300.0 ms | 100 | 900 | 3 | 0 | 5.00 | 150.0 ms | 530.0 ms | 94.0 % |", text)
         self.assertIn("1 of them for clients that had gone", text)
 
+    def test_a_level_that_served_nothing_is_judged_by_its_served_rate_alone(self):
+        rows = ROWS + [{"kind": "deadline-settings", "model": TARGET, "maxQueueDelayMs": 200, "queuePolicy": "adaptive-lifo"},
+                       goodput(32, 0.0, None, None, 10.0, deadline=300)]
+        summary = report.summarise(rows)
+        judged = [t for t in summary["targets"] if "deadline" in t["target"]]
+        self.assertEqual([("served rate at 32 clients with a 300 ms deadline / at 2 (0.00 / 6.20 per s)", 0.0, False)],
+                         [(t["target"], t["value"], t["met"]) for t in judged])
+        self.assertIn("| 32 | waited out | 300.0 ms | 0 | 900 |", report.markdown(summary, "chart.svg"))
+
     def test_the_protocols_are_judged_against_v1_at_one_client(self):
         rows = ROWS + [{"kind": "protocol", "protocol": "v2", "model": TARGET, "clients": 1, "requests": 50,
                         "p50Ms": 82.1, "p99Ms": 90.0, "failures": 0},
@@ -151,29 +160,40 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| with a job | 120.0 ms | 180.0 ms | 3.5 |", text)
         self.assertIsNone(report.summarise(ROWS)["evaluation"]["live"], "no verdict without both live rows")
 
-    def test_int8_is_judged_against_the_best_fp32_forward_without_replacing_it(self):
+    def test_int8_and_bf16_are_judged_against_the_best_fp32_forward_without_replacing_it(self):
         agreement = {"images": 22, "fp32Detections": 1000, "matchedShare": 0.25, "lost": 750, "gained": 700,
                      "maxScoreDifference": 0.1, "medianScoreDifference": 0.01, "minFeatureCosine": 0.74,
                      "maxFeatureRelativeError": 0.7}
         int8 = dict(forward("fasterrcnn_resnet50_fpn", "OnnxRuntime", 500.0), precision="int8")
+        bf16 = dict(forward("fasterrcnn_resnet50_fpn", "PyTorch", 800.0), precision="bf16")
         rows = ROWS + [forward("fasterrcnn_resnet50_fpn", "torchvision eager", 3000.0),
                        forward("fasterrcnn_resnet50_fpn", "PyTorch", 1200.0),
-                       forward("fasterrcnn_resnet50_fpn", "OnnxRuntime", 1000.0), int8,
+                       forward("fasterrcnn_resnet50_fpn", "OnnxRuntime", 1000.0), int8, bf16,
                        dict(forward(TARGET, "OnnxRuntime", 60.0), precision="int8"),
                        {"kind": "int8-export", "model": "fasterrcnn_resnet50_fpn", "file": "x.int8.onnx",
-                        "calibrationImages": 8, "agreement": agreement}]
+                        "calibrationImages": 8, "agreement": agreement},
+                       {"kind": "bf16-export", "model": "fasterrcnn_resnet50_fpn", "file": "x.bf16.pt",
+                        "agreement": dict(agreement, minFeatureCosine=0.96)}]
         summary = report.summarise(rows)
         self.assertEqual(1000.0, summary["forward"]["fasterrcnn_resnet50_fpn"]["OnnxRuntime"]["medianMs"],
                          "the int8 forward is not taken for fp32's")
-        speedups = [t for t in summary["targets"] if t["target"].startswith("int8 speed-up")]
-        self.assertEqual([("int8 speed-up over the best fp32 forward, `fasterrcnn_resnet50_fpn`", 2.0, True)],
+        self.assertEqual(1200.0, summary["forward"]["fasterrcnn_resnet50_fpn"]["PyTorch"]["medianMs"],
+                         "nor the bf16 one")
+        speedups = [t for t in summary["targets"] if " speed-up " in t["target"]]
+        self.assertEqual([("int8 speed-up over the best fp32 forward, `fasterrcnn_resnet50_fpn`", 2.0, True),
+                          ("bf16 speed-up over the best fp32 forward, `fasterrcnn_resnet50_fpn`", 1.25, False)],
                          [(t["target"], t["value"], t["met"]) for t in speedups], "judged for the ResNet-50 models only")
         text = report.markdown(summary, "chart.svg")
-        self.assertIn("| `fasterrcnn_resnet50_fpn` | 1000.0 ms (DJL ONNX Runtime) | 500.0 ms | 2.0 | 25.0 % of 1000 | "
-                      "750 / 700 | 0.0100 / 0.1000 | 0.740 | 0.700 |", text)
-        self.assertIn(f"| `{TARGET}` | 70.0 ms (DJL ONNX Runtime) | 60.0 ms | 1.17 | - |", text)
-        skipped = report.markdown(report.summarise(ROWS + [{"kind": "int8-skipped", "reason": "no VNNI"}]), "c.svg")
+        self.assertIn("| `fasterrcnn_resnet50_fpn` | 1000.0 ms (DJL ONNX Runtime) | 500.0 ms (DJL ONNX Runtime) | 2.0 | "
+                      "25.0 % of 1000 | 750 / 700 | 0.0100 / 0.1000 | 0.740 | 0.700 |", text)
+        self.assertIn(f"| `{TARGET}` | 70.0 ms (DJL ONNX Runtime) | 60.0 ms (DJL ONNX Runtime) | 1.17 | - |", text)
+        self.assertIn("## bf16 against fp32", text)
+        self.assertIn("| `fasterrcnn_resnet50_fpn` | 1000.0 ms (DJL ONNX Runtime) | 800.0 ms (DJL PyTorch) | 1.25 | "
+                      "25.0 % of 1000 | 750 / 700 | 0.0100 / 0.1000 | 0.960 | 0.700 |", text)
+        skipped = report.markdown(report.summarise(ROWS + [{"kind": "int8-skipped", "reason": "no VNNI"},
+                                                           {"kind": "bf16-skipped", "reason": "no BF16"}]), "c.svg")
         self.assertIn("Not timed: no VNNI", skipped)
+        self.assertIn("Not timed: no BF16", skipped)
 
     def test_a_target_under_the_fp32_peaks_floor_is_called_out_of_reach(self):
         peak = {"kind": "fp32-peak", "threads": 2, "vectorBits": 512, "gmacPerSecond": 100.0}

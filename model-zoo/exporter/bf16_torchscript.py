@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""A model directory's bf16 TorchScript beside its fp32 one, and its agreement with fp32.
+
+  bf16_torchscript.py MODEL_DIR OUT.pt
+
+The backbone, FPN and the heads' convolutions and Linear layers run in bf16 (the RPN head and
+the box head for Faster R-CNN, the classification and regression heads for RetinaNet and FCOS),
+their inputs cast in and their outputs cast back; the transform, anchors, boxes, NMS, RoIAlign and
+Faster R-CNN's box predictor stay fp32, as in the int8 model. The weights are the fp32
+TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin.
+
+Prints one JSON object: the file and the agreement with fp32 (the fields of the Java
+`Agreement`): detections on the export's reference images and 20 generated scenes (seeds from
+3000, as the int8 export's), matched at IoU >= 0.9 with the same label, and the cosine and relative
+error of the feature maps the backbone hands the heads. Detections come from the two scripted
+models; the feature maps from the same modules run eagerly.
+"""
+import argparse
+import copy
+import glob
+import json
+import os
+import sys
+from typing import Dict, List, Tuple
+
+import torch
+
+MATCH_IOU = 0.9
+SCENES = 20
+FIRST_SCENE_SEED = 3000
+
+
+class Bf16Features(torch.nn.Module):
+    """A backbone with its FPN: an image in, a dict of feature maps out."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner.to(torch.bfloat16)
+        self.out_channels = inner.out_channels
+
+    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        features: Dict[str, torch.Tensor] = {}
+        for name, feature in self.inner(x.to(torch.bfloat16)).items():
+            features[name] = feature.float()
+        return features
+
+
+class Bf16RpnHead(torch.nn.Module):
+    """Faster R-CNN's RPN head: objectness and box deltas per feature map."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner.to(torch.bfloat16)
+
+    def forward(self, x: List[torch.Tensor]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        logits, deltas = self.inner([feature.to(torch.bfloat16) for feature in x])
+        return [t.float() for t in logits], [t.float() for t in deltas]
+
+
+class Bf16Tensor(torch.nn.Module):
+    """A module from tensor to tensor in bf16; casting its input in, its output back, or both."""
+
+    def __init__(self, inner, cast_in=True, cast_out=True):
+        super().__init__()
+        self.inner = inner.to(torch.bfloat16)
+        self.cast_in = cast_in
+        self.cast_out = cast_out
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.inner(x.to(torch.bfloat16) if self.cast_in else x)
+        return y.float() if self.cast_out else y
+
+
+def to_bf16(model):
+    """A copy of the detector with the parts named in the module docstring in bf16."""
+    model = copy.deepcopy(model)
+    model.backbone = Bf16Features(model.backbone)
+    if hasattr(model, "rpn"):
+        model.rpn.head = Bf16RpnHead(model.rpn.head)
+        model.roi_heads.box_head = Bf16Tensor(model.roi_heads.box_head)
+    else:
+        # RetinaNet's and FCOS's heads: each tower runs in bf16 into its output convolutions, which
+        # cast back (wrapping a whole head would hide the compute_loss that scripting compiles too)
+        for head in (model.head.classification_head, model.head.regression_head):
+            head.conv = Bf16Tensor(head.conv, cast_out=False)
+            for output in ("cls_logits", "bbox_reg", "bbox_ctrness"):
+                if hasattr(head, output):
+                    setattr(head, output, Bf16Tensor(getattr(head, output), cast_in=False))
+    return model.eval()
+
+
+def fp32_model(model_dir, metadata):
+    """The eager detector with the weights of the directory's fp32 TorchScript and its thresholds."""
+    import torchvision
+    import export_detectors as exporter
+    scripted = torch.jit.load(os.path.join(model_dir, metadata["artifacts"]["torchscript"]["file"]))
+    prefix = "detector."
+    weights = {key[len(prefix):]: value for key, value in scripted.state_dict().items() if key.startswith(prefix)}
+    model = torchvision.models.get_model(metadata["architecture"], weights=None, weights_backbone=None)
+    model.load_state_dict(weights)
+    exporter.set_thresholds(model, metadata["family"], metadata["scoreThreshold"], metadata["detectionsPerImage"])
+    return model.eval(), scripted
+
+
+def agreement_images(model_dir, work):
+    import export_detectors as exporter
+    images = sorted(glob.glob(os.path.join(model_dir, "references", "*.png")))
+    for i in range(SCENES):
+        path = os.path.join(work, f"scene-{i:02d}.png")
+        exporter.synthetic_image(640, 480, FIRST_SCENE_SEED + i).save(path)
+        images.append(path)
+    return images
+
+
+def agreement(fp32, bf16, fp32_scripted, bf16_scripted, paths):
+    """The Java `Agreement`'s figures for these two models on these images."""
+    import torchvision
+    import export_detectors as exporter
+    detections = matched = reduced = 0
+    differences = []
+    min_cosine, max_error = 1.0, 0.0
+    for path in paths:
+        image = exporter.load_image(path)
+        with torch.no_grad():
+            one, other = fp32_scripted(image), bf16_scripted(image)
+            batch = fp32.transform([image])[0].tensors
+            maps = zip(fp32.backbone(batch).values(), bf16.backbone(batch).values())
+        detections += len(one[1])
+        reduced += len(other[1])
+        iou = torchvision.ops.box_iou(one[0], other[0]) if len(one[1]) and len(other[1]) else None
+        for d in range(len(one[1])):
+            if iou is None:
+                continue
+            candidates = torch.where((other[2] == one[2][d]) & (iou[d] >= MATCH_IOU), iou[d], torch.tensor(-1.0))
+            best = int(candidates.argmax())
+            if candidates[best] >= MATCH_IOU:
+                matched += 1
+                differences.append(abs(float(one[1][d]) - float(other[1][best])))
+        for x, y in maps:
+            x, y = x.double().flatten(), y.double().flatten()
+            min_cosine = min(min_cosine, float(torch.dot(x, y) / (x.norm() * y.norm())))
+            max_error = max(max_error, float((x - y).norm() / x.norm()))
+    differences.sort()
+    return {"images": len(paths), "fp32Detections": detections,
+            "matchedShare": matched / detections if detections else 1.0, "lost": detections - matched,
+            "gained": reduced - matched, "maxScoreDifference": differences[-1] if differences else None,
+            "medianScoreDifference": differences[(len(differences) - 1) // 2] if differences else None,
+            "minFeatureCosine": round(min_cosine, 4), "maxFeatureRelativeError": round(max_error, 4)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model_dir")
+    parser.add_argument("out")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    import tempfile
+    import export_detectors as exporter
+    torch.set_num_threads(args.threads)
+    with open(os.path.join(args.model_dir, "detector.json")) as f:
+        metadata = json.load(f)
+    fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
+    bf16 = to_bf16(fp32)
+    bf16_scripted = exporter.script_without_torchvision_ops(to_bf16(fp32), metadata["name"])
+    bf16_scripted.save(args.out)
+    with tempfile.TemporaryDirectory() as work:
+        measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work))
+    print(json.dumps({"file": os.path.basename(args.out), "agreement": measured}))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
