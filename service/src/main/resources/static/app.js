@@ -36,8 +36,8 @@
       const option = document.createElement('option');
       option.value = m.name;
       const random = m.weights && m.weights.random ? ' — RANDOM WEIGHTS' : '';
-      const int8 = m.precision === 'int8' ? ' — INT8' : '';
-      option.textContent = `${m.name} (${m.status}${random}${int8})`;
+      const reduced = m.precision && m.precision !== 'fp32' ? ` — ${m.precision.toUpperCase()}` : '';
+      option.textContent = `${m.name} (${m.status}${random}${reduced})`;
       option.disabled = m.status !== 'READY';
       select.appendChild(option);
     }
@@ -64,11 +64,11 @@
     const warning = $('random-warning');
     warning.hidden = !(m.weights && m.weights.random);
     warning.textContent = m.weights ? m.weights.description : '';
-    // int8 answers differ from fp32's: the agreement measured when the int8 model was made
-    const int8 = $('precision-warning');
-    int8.hidden = m.precision !== 'int8';
-    int8.textContent = m.agreement
-      ? `INT8: answers differ from fp32's. Measured on ${m.agreement.images} images: `
+    // int8 and bf16 answers differ from fp32's: the agreement measured when that model was made
+    const reduced = $('precision-warning');
+    reduced.hidden = !m.precision || m.precision === 'fp32';
+    reduced.textContent = m.agreement
+      ? `${m.precision.toUpperCase()}: answers differ from fp32's. Measured on ${m.agreement.images} images: `
         + `${(100 * m.agreement.matchedShare).toFixed(0)} % of fp32's detections matched at IoU ≥ 0.9, `
         + `feature maps' cosine with fp32 ≥ ${m.agreement.minFeatureCosine.toFixed(3)}.`
       : '';

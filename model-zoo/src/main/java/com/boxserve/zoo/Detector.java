@@ -91,9 +91,7 @@ public final class Detector implements AutoCloseable {
         if (metadata.weights().isRandom()) {
             log.warn("{}: serving {}", metadata.name(), metadata.weights().describe());
         }
-        if (precision == Precision.INT8) {
-            log.warn("{}: serving {}", metadata.name(), metadata.int8().orElseThrow().warning());
-        }
+        metadata.warning(precision).ifPresent(warning -> log.warn("{}: serving {}", metadata.name(), warning));
         try {
             return new Detector(criteria.build().loadModel(), translator, metadata, options);
         } catch (ModelNotFoundException | MalformedModelException | IOException | EngineException e) {
@@ -215,7 +213,7 @@ public final class Detector implements AutoCloseable {
         return metadata;
     }
 
-    /** fp32, or int8 where it was loaded from the export's int8 model. */
+    /** fp32, or int8 or bf16 where it was loaded from the export's model at that precision. */
     public Precision precision() {
         return options.precision();
     }

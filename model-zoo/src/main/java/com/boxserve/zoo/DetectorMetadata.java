@@ -1,5 +1,7 @@
 package com.boxserve.zoo;
 
+import com.boxserve.zoo.precision.Agreement;
+import com.boxserve.zoo.precision.Bf16Artifact;
 import com.boxserve.zoo.precision.Int8Artifact;
 import com.boxserve.zoo.precision.Precision;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import java.util.Optional;
  * @param torchVersion the torch version that exported the model
  * @param torchvisionVersion the torchvision version that exported the model
  * @param int8Model the int8 ONNX model beside the fp32 one, or null where none was made
+ * @param bf16Model the bf16 TorchScript model beside the fp32 one, or null where none was made
  */
 public record DetectorMetadata(
         String name,
@@ -32,22 +35,52 @@ public record DetectorMetadata(
         String exporterVersion,
         String torchVersion,
         String torchvisionVersion,
-        Int8Artifact int8Model) {
+        Int8Artifact int8Model,
+        Bf16Artifact bf16Model) {
 
     /** The fp32 model file the engine reads, if the export has one. */
     public Optional<String> modelFile(InferenceEngine engine) {
         return Optional.ofNullable(engine == InferenceEngine.PYTORCH ? torchscriptFile : onnxFile);
     }
 
-    /** The model file the engine reads at a precision, if the export has one: int8 is an ONNX model only. */
+    /**
+     * The model file the engine reads at a precision, if the export has one: int8 is an ONNX model
+     * only, bf16 a TorchScript one only.
+     */
     public Optional<String> modelFile(InferenceEngine engine, Precision precision) {
-        if (precision == Precision.FP32) {
-            return modelFile(engine);
+        if (engine != precision.engine().orElse(engine)) {
+            return Optional.empty();
         }
-        return engine == InferenceEngine.ONNX_RUNTIME ? int8().map(Int8Artifact::file) : Optional.empty();
+        return switch (precision) {
+            case FP32 -> modelFile(engine);
+            case INT8 -> int8().map(Int8Artifact::file);
+            case BF16 -> bf16().map(Bf16Artifact::file);
+        };
+    }
+
+    /** A reduced precision's measured agreement with fp32, where the export holds that precision's model. */
+    public Optional<Agreement> agreement(Precision precision) {
+        return switch (precision) {
+            case FP32 -> Optional.empty();
+            case INT8 -> int8().map(Int8Artifact::agreement);
+            case BF16 -> bf16().map(Bf16Artifact::agreement);
+        };
+    }
+
+    /** What every answer at a reduced precision warns of: how its model was made and how far it is from fp32. */
+    public Optional<String> warning(Precision precision) {
+        return switch (precision) {
+            case FP32 -> Optional.empty();
+            case INT8 -> int8().map(Int8Artifact::warning);
+            case BF16 -> bf16().map(Bf16Artifact::warning);
+        };
     }
 
     public Optional<Int8Artifact> int8() {
         return Optional.ofNullable(int8Model);
+    }
+
+    public Optional<Bf16Artifact> bf16() {
+        return Optional.ofNullable(bf16Model);
     }
 }

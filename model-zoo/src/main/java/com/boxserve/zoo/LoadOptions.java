@@ -12,7 +12,8 @@ import java.util.Map;
  * @param device CPU or GPU n
  * @param maxInputSide shrink larger images before inference (0: never), see {@link DetectionTranslator}
  * @param engineOptions engine-specific DJL options, e.g. ONNX Runtime's {@code intraOpNumThreads}
- * @param precision fp32, or int8 (the export's int8 model, ONNX Runtime on a CPU with VNNI)
+ * @param precision fp32, int8 (the export's int8 model, ONNX Runtime on a CPU with VNNI) or bf16 (its bf16
+ *     model, PyTorch on a CPU with bf16 dot products)
  */
 public record LoadOptions(InferenceEngine engine, Device device, int maxInputSide, Map<String, String> engineOptions,
         Precision precision) {

@@ -1,16 +1,20 @@
 package com.boxserve.zoo;
 
+import com.boxserve.zoo.precision.Bf16Artifact;
 import com.boxserve.zoo.precision.Int8Artifact;
 import com.boxserve.zoo.precision.Precision;
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +28,10 @@ public final class ModelDirectory {
     public static final String METADATA_FILE = "detector.json";
     /** The int8 model's entry under {@code artifacts}, written by {@code Int8Export}. */
     public static final String INT8_ARTIFACT = "onnx-int8";
+    /** The bf16 model's entry under {@code artifacts}, written by {@code bf16_torchscript.py}. */
+    public static final String BF16_ARTIFACT = "torchscript-bf16";
     private static final Gson GSON = new Gson();
+    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
 
     private final Path path;
     private final DetectorMetadata metadata;
@@ -75,7 +82,7 @@ public final class ModelDirectory {
     public Path modelFile(InferenceEngine engine, Precision precision) {
         String name = metadata.modelFile(engine, precision).orElseThrow(() -> new ModelDirectoryException(
                 path.resolve(METADATA_FILE), "this export has no " + precision.label() + " " + engine.djlName() + " model"
-                        + (precision == Precision.INT8 ? ": make one with bin/quantize" : "")));
+                        + (precision == Precision.FP32 ? "" : ": make one with bin/quantize")));
         Path file = path.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new ModelDirectoryException(file, "missing " + engine.djlName() + " model file");
@@ -129,7 +136,21 @@ public final class ModelDirectory {
                 string(exporter, "version", file),
                 string(exporter, "torch", file),
                 string(exporter, "torchvision", file),
-                int8(artifacts.get(INT8_ARTIFACT), file));
+                artifact(artifacts, INT8_ARTIFACT, Int8Artifact.class, file),
+                artifact(artifacts, BF16_ARTIFACT, Bf16Artifact.class, file));
+    }
+
+    /**
+     * Records a model made beside the export under {@code artifacts.KEY} of its {@code detector.json},
+     * replacing the file whole so that a reader never sees half of it.
+     */
+    public static void record(Path modelDirectory, String key, Record artifact) throws IOException {
+        Path metadataFile = modelDirectory.resolve(METADATA_FILE);
+        JsonObject metadata = JsonParser.parseString(Files.readString(metadataFile)).getAsJsonObject();
+        metadata.getAsJsonObject("artifacts").add(key, PRETTY.toJsonTree(artifact));
+        Path written = metadataFile.resolveSibling(METADATA_FILE + ".tmp");
+        Files.writeString(written, PRETTY.toJson(metadata) + "\n", StandardCharsets.UTF_8);
+        Files.move(written, metadataFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static JsonElement required(JsonObject json, String key, Path file) {
@@ -140,18 +161,21 @@ public final class ModelDirectory {
         return value;
     }
 
-    private static Int8Artifact int8(JsonElement artifact, Path file) {
+    /** A reduced-precision model's entry, or null where the export has none; it must name its file and agreement. */
+    private static <T extends Record> T artifact(JsonObject artifacts, String key, Class<T> type, Path file) {
+        JsonElement artifact = artifacts.get(key);
         if (artifact == null || artifact.isJsonNull()) {
             return null;
         }
         try {
-            Int8Artifact int8 = GSON.fromJson(artifact, Int8Artifact.class);
-            if (int8.file() == null || int8.agreement() == null) {
-                throw new ModelDirectoryException(file, INT8_ARTIFACT + " needs a file and its agreement");
+            JsonObject fields = artifact.getAsJsonObject();
+            if (!fields.has("file") || fields.get("file").isJsonNull() || !fields.has("agreement")
+                    || fields.get("agreement").isJsonNull()) {
+                throw new ModelDirectoryException(file, key + " needs a file and its agreement");
             }
-            return int8;
+            return GSON.fromJson(artifact, type);
         } catch (JsonParseException | IllegalStateException e) {
-            throw new ModelDirectoryException(file, "malformed " + INT8_ARTIFACT + ": " + e.getMessage(), e);
+            throw new ModelDirectoryException(file, "malformed " + key + ": " + e.getMessage(), e);
         }
     }
 

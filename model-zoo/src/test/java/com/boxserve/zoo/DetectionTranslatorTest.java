@@ -15,7 +15,7 @@ class DetectionTranslatorTest {
 
     static final DetectorMetadata METADATA = new DetectorMetadata("fasterrcnn_resnet50_fpn",
             DetectorArchitecture.FASTERRCNN_RESNET50_FPN, new WeightsProvenance("random", null, null, 0L),
-            0.05f, 0.5f, 100, "fasterrcnn_resnet50_fpn.pt", null, "1.0.0", "1.13", "0.14", null);
+            0.05f, 0.5f, 100, "fasterrcnn_resnet50_fpn.pt", null, "1.0.0", "1.13", "0.14", null, null);
 
     // three detections, best first: a person, a dog, a person
     static final float[] BOXES = {10, 20, 110, 220, 50, 50, 60, 70, 0, 0, 640, 480};

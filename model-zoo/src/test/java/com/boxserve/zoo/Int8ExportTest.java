@@ -11,6 +11,7 @@ import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.zoo.precision.Agreement;
 import com.boxserve.zoo.precision.CpuFeatures;
 import com.boxserve.zoo.precision.Int8Artifact;
+import com.boxserve.zoo.precision.ExporterTools;
 import com.boxserve.zoo.precision.Int8Export;
 import com.boxserve.zoo.precision.Precision;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class Int8ExportTest {
             }
         }
         List<Path> calibration = Int8Export.images(original.referencesDirectory());
-        Int8Artifact made = Int8Export.export(copy, calibration, new Int8Export.Tools(
+        Int8Artifact made = Int8Export.export(copy, calibration, new ExporterTools(
                 System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"), Path.of("exporter")));
 
         ModelDirectory directory = ModelDirectory.open(copy);

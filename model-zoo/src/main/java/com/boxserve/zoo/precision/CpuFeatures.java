@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * The instruction sets of the CPU that runs the forwards, read from {@code /proc/cpuinfo}, for the
  * one question reduced precision asks: does this CPU run it at speed? int8 needs dot products of
- * bytes (VNNI, or AMX's int8 tiles); without them ONNX Runtime still runs an int8 model, emulated,
- * slower than fp32, which the service refuses to serve.
+ * bytes (VNNI, or AMX's int8 tiles), bf16 dot products of bfloat16 pairs (AVX-512 BF16, or AMX's
+ * bf16 tiles); without them the engines still run such a model, emulated, slower than fp32, which
+ * the service refuses to serve.
  *
  * @param model the CPU's model name
  * @param flags its feature flags
@@ -19,12 +20,13 @@ import java.util.Set;
 public record CpuFeatures(String model, Set<String> flags) {
 
     static final List<String> INT8_DOT_PRODUCTS = List.of("avx512_vnni", "avx_vnni", "amx_int8");
+    static final List<String> BF16_DOT_PRODUCTS = List.of("avx512_bf16", "amx_bf16");
 
     public CpuFeatures {
         flags = Set.copyOf(flags);
     }
 
-    /** This machine's CPU; no flags where {@code /proc/cpuinfo} cannot be read (not Linux), so int8 is refused there. */
+    /** This machine's CPU; no flags where {@code /proc/cpuinfo} cannot be read (not Linux), so reduced precision is refused there. */
     public static CpuFeatures current() {
         return Holder.CURRENT;
     }
@@ -51,11 +53,17 @@ public record CpuFeatures(String model, Set<String> flags) {
 
     /** Why this CPU cannot run {@code precision} at speed, naming the instruction set it lacks; empty when it can. */
     public Optional<String> missingFor(Precision precision) {
-        if (precision == Precision.FP32 || INT8_DOT_PRODUCTS.stream().anyMatch(flags::contains)) {
+        List<String> needed = switch (precision) {
+            case FP32 -> List.of();
+            case INT8 -> INT8_DOT_PRODUCTS;
+            case BF16 -> BF16_DOT_PRODUCTS;
+        };
+        if (needed.isEmpty() || needed.stream().anyMatch(flags::contains)) {
             return Optional.empty();
         }
-        return Optional.of("int8 needs VNNI (one of " + String.join(", ", INT8_DOT_PRODUCTS) + "), which this CPU ("
-                + model + ") lacks; it would run emulated, slower than fp32");
+        String which = precision == Precision.INT8 ? "VNNI" : "bf16 dot products";
+        return Optional.of(precision.label() + " needs " + which + " (one of " + String.join(", ", needed)
+                + "), which this CPU (" + model + ") lacks; it would run emulated, slower than fp32");
     }
 
     private static final class Holder {

@@ -3,11 +3,7 @@ package com.boxserve.zoo.precision;
 import com.boxserve.zoo.InferenceEngine;
 import com.boxserve.zoo.ModelDirectory;
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,24 +21,13 @@ import java.util.stream.Stream;
  * into {@code detector.json} ({@code artifacts."onnx-int8"}), so that whoever serves it can say
  * what it costs in agreement. The Python steps need only {@code onnx}; ONNX Runtime runs in Java.
  *
- * <p>Arguments: the model directory, the folder of calibration images (PNG or JPEG). The exporter's
- * folder is {@code -Dboxserve.exporter} (default {@code model-zoo/exporter}), its Python {@code PYTHON}
- * (default {@code /usr/bin/python3}).
+ * <p>Arguments: the model directory, the folder of calibration images (PNG or JPEG); the exporter
+ * as {@link ExporterTools#fromEnvironment()} finds it.
  */
 public final class Int8Export {
 
     /** Generated scenes the agreement is measured on, beside the export's reference images. */
     public static final int SCENES = 20;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-
-    /**
-     * Where the exporter's Python code is and which Python runs it.
-     *
-     * @param python the interpreter, with {@code onnx} and the exporter's packages
-     * @param exporter the folder of {@code quantize_onnx.py} and {@code export_detectors.py}
-     */
-    public record Tools(String python, Path exporter) {
-    }
 
     private Int8Export() {
     }
@@ -52,9 +37,7 @@ public final class Int8Export {
             System.err.println("usage: Int8Export MODEL_DIR CALIBRATION_IMAGES_DIR");
             System.exit(2);
         }
-        String python = System.getenv().getOrDefault("PYTHON", "/usr/bin/python3");
-        Path exporter = Path.of(System.getProperty("boxserve.exporter", "model-zoo/exporter"));
-        Int8Artifact artifact = export(Path.of(args[0]), images(Path.of(args[1])), new Tools(python, exporter));
+        Int8Artifact artifact = export(Path.of(args[0]), images(Path.of(args[1])), ExporterTools.fromEnvironment());
         System.out.println(new Gson().toJson(artifact));
     }
 
@@ -71,7 +54,7 @@ public final class Int8Export {
     }
 
     /** Writes {@code NAME.int8.onnx} into the model directory and records it, with its agreement, in its metadata. */
-    public static Int8Artifact export(Path modelDirectory, List<Path> calibrationImages, Tools tools)
+    public static Int8Artifact export(Path modelDirectory, List<Path> calibrationImages, ExporterTools tools)
             throws IOException, InterruptedException, ai.onnxruntime.OrtException {
         ModelDirectory directory = ModelDirectory.open(modelDirectory);
         Path fp32 = directory.modelFile(InferenceEngine.ONNX_RUNTIME);
@@ -95,7 +78,7 @@ public final class Int8Export {
 
             Int8Artifact artifact = new Int8Artifact(int8Name, calibrationImages.size(), agreement);
             Files.move(int8, modelDirectory.resolve(int8Name), StandardCopyOption.REPLACE_EXISTING);
-            record(modelDirectory.resolve(ModelDirectory.METADATA_FILE), artifact);
+            ModelDirectory.record(modelDirectory, ModelDirectory.INT8_ARTIFACT, artifact);
             return artifact;
         } finally {
             try (Stream<Path> files = Files.walk(work)) {
@@ -104,38 +87,19 @@ public final class Int8Export {
         }
     }
 
-    private static void record(Path metadataFile, Int8Artifact artifact) throws IOException {
-        JsonObject metadata = JsonParser.parseString(Files.readString(metadataFile)).getAsJsonObject();
-        metadata.getAsJsonObject("artifacts").add(ModelDirectory.INT8_ARTIFACT, GSON.toJsonTree(artifact));
-        Path written = metadataFile.resolveSibling(metadataFile.getFileName() + ".tmp");
-        Files.writeString(written, GSON.toJson(metadata) + "\n", StandardCharsets.UTF_8);
-        Files.move(written, metadataFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /** The exporter's generated scenes, 640x480, seeds apart from its reference images' and the calibration's. */
-    private static List<Path> scenes(Tools tools, Path folder) throws IOException, InterruptedException {
+    private static List<Path> scenes(ExporterTools tools, Path folder) throws IOException, InterruptedException {
         Files.createDirectories(folder);
-        python(tools, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import export_detectors as exporter\n"
+        tools.run("-c", "import sys; sys.path.insert(0, sys.argv[1]); import export_detectors as exporter\n"
                 + "for i in range(" + SCENES + "):\n"
                 + "    exporter.synthetic_image(640, 480, 3000 + i).save(f'{sys.argv[2]}/scene-{i:02d}.png')",
                 tools.exporter().toString(), folder.toString());
         return images(folder);
     }
 
-    private static void quantizer(Tools tools, String step, Path... files) throws IOException, InterruptedException {
-        List<String> arguments = new ArrayList<>(List.of(tools.exporter().resolve("quantize_onnx.py").toString(), step));
+    private static void quantizer(ExporterTools tools, String step, Path... files) throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of(tools.script("quantize_onnx.py"), step));
         Stream.of(files).map(Path::toString).forEach(arguments::add);
-        python(tools, arguments.toArray(String[]::new));
-    }
-
-    private static void python(Tools tools, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(tools.python()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IOException(String.join(" ", command.subList(0, Math.min(3, command.size()))) + " failed (exit "
-                    + process.exitValue() + "): " + output.strip());
-        }
+        tools.run(arguments.toArray(String[]::new));
     }
 }

@@ -5,26 +5,38 @@ import com.boxserve.zoo.InferenceEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The arithmetic a model's forward runs in. {@code fp32} is the export as torchvision computes it;
  * {@code int8} is the backbone, FPN and convolutional heads quantized statically and Faster R-CNN's
- * box head dynamically ({@link Int8Export}), boxes, NMS, RoIAlign and the box predictor still in fp32, and never
- * the default: its answers differ from fp32's by the agreement its export measured.
+ * box head dynamically ({@link Int8Export}), on ONNX Runtime; {@code bf16} is the backbone, FPN and
+ * heads in bfloat16 ({@code bf16_torchscript.py}), on PyTorch, whose oneDNN kernels use the CPU's
+ * bf16 dot products (ONNX Runtime's CPU provider has no bf16 convolution). Boxes, NMS, RoIAlign and
+ * the box predictor stay fp32 in both, and neither is ever the default: their answers differ from
+ * fp32's by the agreement their export measured.
  */
 public enum Precision {
     FP32,
-    INT8;
+    INT8,
+    BF16;
 
-    /** {@code fp32} or {@code int8}, in any case; {@code bf16} is refused with the measured reason. */
+    /** {@code fp32}, {@code int8} or {@code bf16}, in any case. */
     public static Precision parse(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "fp32", "float32" -> FP32;
             case "int8" -> INT8;
-            case "bf16", "bfloat16" -> throw new IllegalArgumentException("bf16 is not offered: no engine here runs these"
-                    + " models faster in bf16 than ONNX Runtime does in fp32 (torch 1.13's bf16 forward of"
-                    + " fasterrcnn_resnet50_fpn took 2.1 s against ONNX Runtime's 1.33 s in fp32, see benchmarks/tried.md)");
-            default -> throw new IllegalArgumentException("unknown precision '" + value + "': use fp32 or int8");
+            case "bf16", "bfloat16" -> BF16;
+            default -> throw new IllegalArgumentException("unknown precision '" + value + "': use fp32, int8 or bf16");
+        };
+    }
+
+    /** The one engine that runs this precision's model; empty for fp32, which both run. */
+    public Optional<InferenceEngine> engine() {
+        return switch (this) {
+            case FP32 -> Optional.empty();
+            case INT8 -> Optional.of(InferenceEngine.ONNX_RUNTIME);
+            case BF16 -> Optional.of(InferenceEngine.PYTORCH);
         };
     }
 
@@ -38,8 +50,10 @@ public enum Precision {
             return refused;
         }
         cpu.missingFor(this).ifPresent(refused::add);
-        if (engine != null && engine != InferenceEngine.ONNX_RUNTIME) {
-            refused.add(label() + " runs on onnxruntime, not " + engine.djlName().toLowerCase(Locale.ROOT));
+        InferenceEngine runs = engine().orElseThrow();
+        if (engine != null && engine != runs) {
+            refused.add(label() + " runs on " + runs.djlName().toLowerCase(Locale.ROOT) + ", not "
+                    + engine.djlName().toLowerCase(Locale.ROOT));
         }
         if (device != null && device.isGpu()) {
             refused.add(label() + " runs on the CPU, not " + device);
@@ -47,7 +61,7 @@ public enum Precision {
         return refused;
     }
 
-    /** The name the settings and the answers use: {@code fp32}, {@code int8}. */
+    /** The name the settings and the answers use: {@code fp32}, {@code int8}, {@code bf16}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * The answer for one image.
  *
- * @param model which model answered, on which engine, at which precision ({@code fp32}, {@code int8}), with which weights
+ * @param model which model answered, on which engine, at which precision ({@code fp32}, {@code int8}, {@code bf16}), with which weights
  * @param image the image's size in pixels, upright
  * @param detections best first, boxes in the image's pixels
  * @param timings where the time went, in milliseconds
- * @param warning set when the model serves random weights, or int8 (with its measured agreement with fp32)
+ * @param warning set when the model serves random weights, or int8 or bf16 (with its measured agreement with fp32)
  */
 public record DetectionResponse(ModelRef model, ImageSize image, List<DetectionView> detections, Timings timings,
         String warning) {

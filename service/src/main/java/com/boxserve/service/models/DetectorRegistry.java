@@ -82,10 +82,13 @@ public class DetectorRegistry implements SmartLifecycle {
         if (fresh.status() == ModelStatus.FAILED) {
             throw ServiceFailure.invalid(fresh.failure().orElse("invalid settings"));
         }
-        if (fresh.precision() == Precision.INT8 && ModelDirectory.open(properties.directory().resolve(name)).metadata()
-                .int8().isEmpty()) {
-            throw ServiceFailure.invalid("invalid settings: precision: the export of " + name + " has no int8 model:"
-                    + " make one with bin/quantize " + properties.directory().resolve(name) + " CALIBRATION_IMAGES_DIR");
+        Precision precision = fresh.precision();
+        if (precision != Precision.FP32 && ModelDirectory.open(properties.directory().resolve(name)).metadata()
+                .modelFile(precision.engine().orElseThrow(), precision).isEmpty()) {
+            throw ServiceFailure.invalid("invalid settings: precision: the export of " + name + " has no "
+                    + precision.label() + " model: make one with bin/quantize " + (precision == Precision.BF16
+                            ? "--bf16 " + properties.directory().resolve(name)
+                            : properties.directory().resolve(name) + " CALIBRATION_IMAGES_DIR"));
         }
         ServedModel current = models.get(name);
         if (current != null && current.status() == ModelStatus.READY) {

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param deadline a request's deadline when it gives none, 1 ms to 24 h
  * @param maxQueueDelay the longest a request waits for a worker before it is shed, 1 ms to 1 h
  * @param queuePolicy {@code adaptive-lifo} or {@code fifo}
- * @param precision {@code fp32} or {@code int8} (the export's int8 model, on a CPU with VNNI)
+ * @param precision {@code fp32}, {@code int8} (the export's int8 model, on a CPU with VNNI) or {@code bf16} (its
+ *     bf16 model, on a CPU with AVX-512 BF16 or AMX)
  */
 public record ModelSettingsRequest(String engine, String device, Integer workers, Integer queueCapacity,
         Integer batchSize, Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy,

@@ -108,11 +108,11 @@ final class ModelSettingsRules {
 
     /**
      * The engine sound settings name; empty for {@code auto}, which measures both on the model's
-     * first load here, except at a reduced precision, which only ONNX Runtime runs.
+     * first load here, except at a reduced precision, which one engine runs (int8 ONNX Runtime,
+     * bf16 PyTorch).
      */
     static Optional<InferenceEngine> engine(ModelsProperties.ModelSettings settings) {
-        return named(settings.engine()).or(() -> Precision.parse(settings.precision()) == Precision.FP32 ? Optional.empty()
-                : Optional.of(InferenceEngine.ONNX_RUNTIME));
+        return named(settings.engine()).or(() -> Precision.parse(settings.precision()).engine());
     }
 
     private static Optional<InferenceEngine> named(String setting) {

@@ -4,8 +4,6 @@ import com.boxserve.zoo.DetectorArchitecture;
 import com.boxserve.zoo.DetectorMetadata;
 import com.boxserve.zoo.WeightsProvenance;
 import com.boxserve.zoo.precision.Agreement;
-import com.boxserve.zoo.precision.Int8Artifact;
-import com.boxserve.zoo.precision.Precision;
 import java.time.Duration;
 
 /**
@@ -16,9 +14,11 @@ import java.time.Duration;
  * @param engine PyTorch or OnnxRuntime ({@code auto} while the choice is being made)
  * @param engineChoice with {@code engine: auto}, how the engine was chosen: why, and both engines' figures
  * @param device cpu or gpu(n)
- * @param precision fp32, or int8: the export's int8 model, whose answers differ from fp32's by {@code agreement}
+ * @param precision fp32, or int8 or bf16: the export's model at that precision, whose answers differ from fp32's
+ *     by {@code agreement}
  * @param int8Available whether the export holds an int8 model ({@code bin/quantize} makes one), once read
- * @param agreement the int8 model's agreement with fp32, measured when it was made; null at fp32
+ * @param bf16Available whether the export holds a bf16 model ({@code bin/quantize --bf16} makes one), once read
+ * @param agreement the served reduced-precision model's agreement with fp32, measured when it was made; null at fp32
  * @param status LOADING, WARMING, READY or FAILED
  * @param failure why it FAILED
  * @param weights where the weights came from; {@code random: true} means detections are meaningless
@@ -51,6 +51,7 @@ public record ModelView(
         String device,
         String precision,
         Boolean int8Available,
+        Boolean bf16Available,
         Agreement agreement,
         ModelStatus status,
         String failure,
@@ -114,8 +115,8 @@ public record ModelView(
                 model.device().toString(),
                 model.precision().label(),
                 metadata == null ? null : metadata.int8().isPresent(),
-                metadata == null || model.precision() != Precision.INT8 ? null
-                        : metadata.int8().map(Int8Artifact::agreement).orElse(null),
+                metadata == null ? null : metadata.bf16().isPresent(),
+                metadata == null ? null : metadata.agreement(model.precision()).orElse(null),
                 model.status(),
                 model.failure().orElse(null),
                 metadata == null ? null : WeightsView.of(metadata.weights()),

@@ -28,8 +28,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueueDelay the longest a request waits for a worker before it is shed with a 503 (unset: no bound)
  * @param queuePolicy with a {@code maxQueueDelay}: {@code adaptive-lifo} (a standing queue served
  *     newest-first) or {@code fifo}
- * @param precision the default precision: {@code fp32}, or {@code int8} (the export's int8 model made by
- *     {@code bin/quantize}, on ONNX Runtime, where the CPU has VNNI)
+ * @param precision the default precision: {@code fp32}, {@code int8} (the export's int8 model made by
+ *     {@code bin/quantize}, on ONNX Runtime, where the CPU has VNNI) or {@code bf16} (its bf16 model made by
+ *     {@code bin/quantize --bf16}, on PyTorch, where the CPU has AVX-512 BF16 or AMX)
  * @param engineOptions DJL engine options for every model, e.g. ONNX Runtime's {@code intraOpNumThreads},
  *     {@code optLevel} or {@code executionMode}; an engine ignores the others'
  * @param perModel overrides per model name
@@ -84,7 +85,7 @@ public record ModelsProperties(
      * @param deadline a request's deadline when it gives none (null after {@link #over}: none)
      * @param maxQueueDelay the longest a request waits for a worker (null after {@link #over}: no bound)
      * @param queuePolicy {@code adaptive-lifo} or {@code fifo}
-     * @param precision {@code fp32} or {@code int8}
+     * @param precision {@code fp32}, {@code int8} or {@code bf16}
      */
     public record ModelSettings(String engine, String device, Integer workers, Integer queueCapacity, Integer batchSize,
             Duration batchWait, Duration deadline, Duration maxQueueDelay, String queuePolicy, String precision) {

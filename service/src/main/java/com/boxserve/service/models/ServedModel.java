@@ -107,7 +107,7 @@ public final class ServedModel {
 
     /**
      * What every answer of this model warns of, once its export has been read: random weights, and
-     * an int8 model's measured distance from fp32; empty for neither.
+     * a reduced-precision model's measured distance from fp32; empty for neither.
      */
     public Optional<String> warning() {
         DetectorMetadata read = metadata;
@@ -118,9 +118,7 @@ public final class ServedModel {
         if (read.weights().isRandom()) {
             warnings.add(read.weights().describe());
         }
-        if (precision() == Precision.INT8) {
-            read.int8().ifPresent(int8 -> warnings.add(int8.warning()));
-        }
+        read.warning(precision()).ifPresent(warnings::add);
         return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
     }
 

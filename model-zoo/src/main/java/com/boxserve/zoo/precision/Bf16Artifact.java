@@ -1,0 +1,17 @@
+package com.boxserve.zoo.precision;
+
+/**
+ * The bf16 TorchScript model an export holds beside its fp32 one ({@code artifacts."torchscript-bf16"}
+ * in {@code detector.json}), written by {@code bf16_torchscript.py} ({@code bin/quantize --bf16}).
+ *
+ * @param file the TorchScript file name in the model directory
+ * @param agreement its answers against the fp32 TorchScript's, measured when it was written
+ */
+public record Bf16Artifact(String file, Agreement agreement) {
+
+    /** The warning every bf16 answer carries. */
+    public String warning() {
+        return "bf16: the backbone, FPN and heads run in bfloat16 (boxes, NMS and RoIAlign in fp32), so answers differ"
+                + " from fp32's: " + agreement.describe();
+    }
+}

@@ -1,0 +1,41 @@
+package com.boxserve.zoo.precision;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the exporter's Python code is and which Python runs it: the reduced-precision exports run
+ * its scripts.
+ *
+ * @param python the interpreter, with {@code onnx}, torch and the exporter's packages
+ * @param exporter the folder of {@code export_detectors.py}, {@code quantize_onnx.py} and {@code bf16_torchscript.py}
+ */
+public record ExporterTools(String python, Path exporter) {
+
+    /** {@code PYTHON} (default {@code /usr/bin/python3}) and {@code -Dboxserve.exporter} (default {@code model-zoo/exporter}). */
+    public static ExporterTools fromEnvironment() {
+        return new ExporterTools(System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"),
+                Path.of(System.getProperty("boxserve.exporter", "model-zoo/exporter")));
+    }
+
+    /** Runs the interpreter with these arguments; its output, standard error included, or an exception with it. */
+    String run(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(python));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command.subList(0, Math.min(3, command.size()))) + " failed (exit "
+                    + process.exitValue() + "): " + output.strip());
+        }
+        return output;
+    }
+
+    /** A script of the exporter's folder. */
+    String script(String name) {
+        return exporter.resolve(name).toString();
+    }
+}
