@@ -486,7 +486,7 @@ def reduced_section(precision, found, skipped):
         return lines
     lines += [REDUCED_WHAT[precision] + " The weights are random: the detections of an untrained network barely "
               "survive any change of arithmetic, so the feature maps' cosine is the figure that tells a sound reduction "
-              "from a broken one (README, \"Reduced precision: int8\").", "",
+              "from a broken one (README, \"Reduced precision: int8 and bf16\").", "",
               f"| model | fp32 best | {precision} | speed-up | matched at IoU ≥ 0.9 | lost / gained | score difference "
               "median / max | feature cosine ≥ | feature relative error ≤ |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]

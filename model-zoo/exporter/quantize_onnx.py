@@ -19,7 +19,7 @@ R-CNN's box head's Linear layers dynamically. Boxes, NMS, RoIAlign and the box p
       after a Conv or a residual Add is folded into the quantization of its input: a zero point of
       0 clamps what the Relu would.
 
-Run by bin/quantize (README, "Reduced precision: int8"); measured: `benchmarks/tried.md`, "Faster fp32 and reduced precision".
+Run by bin/quantize (README, "Reduced precision: int8 and bf16"); measured: `benchmarks/tried.md`, "Faster fp32 and reduced precision".
 """
 import json
 import sys
