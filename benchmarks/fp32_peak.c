@@ -17,7 +17,7 @@
 
 static float seeds[CHAINS];
 // each thread's sum, stored so that its chains cannot be dropped
-static volatile float results[64];
+static volatile float results[256];
 
 static double now(void) {
     struct timespec t;
@@ -53,7 +53,7 @@ __attribute__((target("avx2,fma"))) static void *chains256(void *slot) {
 
 // multiply-accumulates per second (1e9) of THREADS threads running the chains at this width
 static double rate(int threads, int width) {
-    pthread_t ids[64];
+    pthread_t ids[256];
     double start = now();
     for (long t = 0; t < threads; t++)
         pthread_create(&ids[t], NULL, width == 512 ? chains512 : chains256, (void *) t);
@@ -64,8 +64,8 @@ static double rate(int threads, int width) {
 
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
-    if (threads < 1 || threads > 64) {
-        fprintf(stderr, "usage: fp32_peak THREADS (1-64)\n");
+    if (threads < 1 || threads > 256) {
+        fprintf(stderr, "usage: fp32_peak THREADS (1-256)\n");
         return 2;
     }
     for (int k = 0; k < CHAINS; k++) seeds[k] = 1.0f + k * 0.001f * argc;

@@ -470,9 +470,9 @@ REDUCED_WHAT = {
     "bf16": "The backbone, FPN and heads in bf16, boxes, NMS, RoIAlign and the box predictor in fp32 "
             "(`model-zoo/exporter/bf16_torchscript.py`), on DJL's PyTorch engine, the same image as above; the agreement "
             "with the fp32 TorchScript on the export's reference images and the int8 export's 20 generated scenes, "
-            "measured in torch. Measured, not served yet (`benchmarks/tried.md`).",
+            "measured in torch (`bin/quantize --bf16`).",
 }
-REDUCED_REFUSED = {"int8": "the service refuses int8 on such a CPU", "bf16": "libtorch would emulate bf16, slowly"}
+REDUCED_REFUSED = {"int8": "the service refuses int8 on such a CPU", "bf16": "the service refuses bf16 on such a CPU"}
 
 
 def reduced_section(precision, found, skipped):

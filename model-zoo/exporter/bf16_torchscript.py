@@ -90,7 +90,11 @@ def to_bf16(model):
 
 
 def fp32_model(model_dir, metadata):
-    """The eager detector with the weights of the directory's fp32 TorchScript and its thresholds."""
+    """The eager detector of the directory's fp32 TorchScript: its weights, normalisation epsilons and thresholds.
+
+    Checked against the TorchScript on the first reference image with the export's own parity rule,
+    so that the bf16 model is this model rounded, not a near relative of it.
+    """
     import torchvision
     import export_detectors as exporter
     scripted = torch.jit.load(os.path.join(model_dir, metadata["artifacts"]["torchscript"]["file"]))
@@ -98,8 +102,20 @@ def fp32_model(model_dir, metadata):
     weights = {key[len(prefix):]: value for key, value in scripted.state_dict().items() if key.startswith(prefix)}
     model = torchvision.models.get_model(metadata["architecture"], weights=None, weights_backbone=None)
     model.load_state_dict(weights)
+    # torchvision builds some official-weight models with an epsilon of 0 in their frozen batch
+    # norms; an attribute, not a weight, so it is copied from the scripted modules
+    scripted_modules = dict(scripted.named_modules())
+    for name, module in model.named_modules():
+        if hasattr(module, "eps") and hasattr(scripted_modules.get(prefix + name), "eps"):
+            module.eps = scripted_modules[prefix + name].eps
     exporter.set_thresholds(model, metadata["family"], metadata["scoreThreshold"], metadata["detectionsPerImage"])
-    return model.eval(), scripted
+    model.eval()
+    first = sorted(glob.glob(os.path.join(model_dir, "references", "*.png")))[0]
+    image = exporter.load_image(first)
+    with torch.no_grad():
+        exporter.compare(exporter.detect_eager(model, image), *scripted(image),
+                         f"{metadata['name']}'s rebuilt eager model on {os.path.basename(first)}")
+    return model, scripted
 
 
 def agreement_images(model_dir, work):
@@ -137,15 +153,22 @@ def agreement(fp32, bf16, fp32_scripted, bf16_scripted, paths):
                 matched += 1
                 differences.append(abs(float(one[1][d]) - float(other[1][best])))
         for x, y in maps:
-            x, y = x.double().flatten(), y.double().flatten()
-            min_cosine = min(min_cosine, float(torch.dot(x, y) / (x.norm() * y.norm())))
-            max_error = max(max_error, float((x - y).norm() / x.norm()))
+            cosine, error = compare_maps(x.double().flatten(), y.double().flatten())
+            min_cosine = min(min_cosine, cosine)
+            max_error = max(max_error, error)
     differences.sort()
     return {"images": len(paths), "fp32Detections": detections,
             "matchedShare": matched / detections if detections else 1.0, "lost": detections - matched,
             "gained": reduced - matched, "maxScoreDifference": differences[-1] if differences else None,
             "medianScoreDifference": differences[(len(differences) - 1) // 2] if differences else None,
             "minFeatureCosine": round(min_cosine, 4), "maxFeatureRelativeError": round(max_error, 4)}
+
+
+def compare_maps(x, y):
+    """Cosine similarity and relative (to x) L2 error of y against x, as the Java `Agreement` computes them."""
+    xx, yy = float(x.norm()), float(y.norm())
+    cosine = (1.0 if xx == yy else 0.0) if xx == 0 or yy == 0 else float(torch.dot(x, y)) / (xx * yy)
+    return cosine, 0.0 if xx == 0 else float((x - y).norm()) / xx
 
 
 def main():

@@ -28,7 +28,7 @@ public final class ModelDirectory {
     public static final String METADATA_FILE = "detector.json";
     /** The int8 model's entry under {@code artifacts}, written by {@code Int8Export}. */
     public static final String INT8_ARTIFACT = "onnx-int8";
-    /** The bf16 model's entry under {@code artifacts}, written by {@code bf16_torchscript.py}. */
+    /** The bf16 model's entry under {@code artifacts}, written by {@code Bf16Export}. */
     public static final String BF16_ARTIFACT = "torchscript-bf16";
     private static final Gson GSON = new Gson();
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
@@ -82,7 +82,7 @@ public final class ModelDirectory {
     public Path modelFile(InferenceEngine engine, Precision precision) {
         String name = metadata.modelFile(engine, precision).orElseThrow(() -> new ModelDirectoryException(
                 path.resolve(METADATA_FILE), "this export has no " + precision.label() + " " + engine.djlName() + " model"
-                        + (precision == Precision.FP32 ? "" : ": make one with bin/quantize")));
+                        + (precision == Precision.FP32 ? "" : ": make one with " + precision.makeWith(path))));
         Path file = path.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new ModelDirectoryException(file, "missing " + engine.djlName() + " model file");

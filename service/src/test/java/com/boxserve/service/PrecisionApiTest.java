@@ -98,6 +98,8 @@ class PrecisionApiTest {
             throws Exception {
         http.await(MODEL, m -> "READY".equals(m.path("status").asText()) && m.path("reload").isNull());
         JsonNode fp32 = ServiceHttp.json(http.get(MODEL));
+        assertEquals("fp32", fp32.path("precision").asText(), fp32.toString());
+        assertTrue(fp32.path("agreement").isNull(), fp32.toString());
         assertTrue(fp32.path(precision.label() + "Available").asBoolean(), fp32.toString());
 
         HttpResponse<String> put = http.sendJson("PUT", MODEL, settings);

@@ -2,7 +2,7 @@ package com.boxserve.zoo.precision;
 
 /**
  * The bf16 TorchScript model an export holds beside its fp32 one ({@code artifacts."torchscript-bf16"}
- * in {@code detector.json}), written by {@code bf16_torchscript.py} ({@code bin/quantize --bf16}).
+ * in {@code detector.json}), written by {@link Bf16Export} ({@code bin/quantize --bf16}).
  *
  * @param file the TorchScript file name in the model directory
  * @param agreement its answers against the fp32 TorchScript's, measured when it was written

@@ -2,9 +2,12 @@ package com.boxserve.zoo.precision;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where the exporter's Python code is and which Python runs it: the reduced-precision exports run
@@ -32,6 +35,13 @@ public record ExporterTools(String python, Path exporter) {
                     + process.exitValue() + "): " + output.strip());
         }
         return output;
+    }
+
+    /** Deletes an export's scratch folder and all in it. */
+    static void deleteScratch(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
     }
 
     /** A script of the exporter's folder. */

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -81,9 +80,7 @@ public final class Int8Export {
             ModelDirectory.record(modelDirectory, ModelDirectory.INT8_ARTIFACT, artifact);
             return artifact;
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
+            ExporterTools.deleteScratch(work);
         }
     }
 

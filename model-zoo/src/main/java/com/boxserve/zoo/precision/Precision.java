@@ -2,6 +2,7 @@ package com.boxserve.zoo.precision;
 
 import ai.djl.Device;
 import com.boxserve.zoo.InferenceEngine;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,15 @@ public enum Precision {
             refused.add(label() + " runs on the CPU, not " + device);
         }
         return refused;
+    }
+
+    /** The command that makes this precision's model beside an export's fp32 ones; fp32's come from the exporter. */
+    public String makeWith(Path modelDirectory) {
+        return switch (this) {
+            case FP32 -> "model-zoo/exporter/export_detectors.py";
+            case INT8 -> "bin/quantize " + modelDirectory + " CALIBRATION_IMAGES_DIR";
+            case BF16 -> "bin/quantize --bf16 " + modelDirectory;
+        };
     }
 
     /** The name the settings and the answers use: {@code fp32}, {@code int8}, {@code bf16}. */

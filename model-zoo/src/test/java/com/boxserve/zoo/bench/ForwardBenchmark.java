@@ -40,14 +40,8 @@ public final class ForwardBenchmark {
     private static final List<String> ENGINES = Arrays.stream(System.getProperty("bench.engines", "").split(","))
             .filter(name -> !name.isBlank()).toList();
 
-    /** The precision to time, {@code -Dbench.precision=int8} (default fp32): engines without its model are skipped. */
+    /** The precision to time, {@code -Dbench.precision=int8} or {@code bf16} (default fp32): engines without its model are skipped. */
     private static final Precision PRECISION = Precision.parse(System.getProperty("bench.precision", "fp32"));
-
-    /**
-     * What the printed lines call the precision, where the directory's model is not what its metadata
-     * says: {@code bin/benchmark} times a bf16 TorchScript in the fp32 one's place, {@code -Dbench.precisionLabel=bf16}.
-     */
-    private static final String PRECISION_LABEL = System.getProperty("bench.precisionLabel", PRECISION.label());
 
     private ForwardBenchmark() {
     }
@@ -92,7 +86,7 @@ public final class ForwardBenchmark {
                     Arrays.sort(ms);
                     System.out.printf(Locale.ROOT, "{\"kind\": \"forward\", \"model\": \"%s\", \"engine\": \"%s\", \"precision\": \"%s\", \"loadMs\": %.1f, \"firstMs\": %.1f,"
                             + " \"medianMs\": %.1f, \"p90Ms\": %.1f, \"passes\": %d, \"detections\": %d}%n",
-                            directory.metadata().name(), engine.djlName(), PRECISION_LABEL, loadMs, firstMs, percentile(ms, 0.5),
+                            directory.metadata().name(), engine.djlName(), PRECISION.label(), loadMs, firstMs, percentile(ms, 0.5),
                             percentile(ms, 0.9), passes, detections);
                 }
             }

@@ -86,9 +86,7 @@ public class DetectorRegistry implements SmartLifecycle {
         if (precision != Precision.FP32 && ModelDirectory.open(properties.directory().resolve(name)).metadata()
                 .modelFile(precision.engine().orElseThrow(), precision).isEmpty()) {
             throw ServiceFailure.invalid("invalid settings: precision: the export of " + name + " has no "
-                    + precision.label() + " model: make one with bin/quantize " + (precision == Precision.BF16
-                            ? "--bf16 " + properties.directory().resolve(name)
-                            : properties.directory().resolve(name) + " CALIBRATION_IMAGES_DIR"));
+                    + precision.label() + " model: make one with " + precision.makeWith(properties.directory().resolve(name)));
         }
         ServedModel current = models.get(name);
         if (current != null && current.status() == ModelStatus.READY) {

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -94,14 +95,18 @@ final class ModelSettingsRules {
         if (!ADAPTIVE_LIFO.equalsIgnoreCase(settings.queuePolicy().trim()) && !FIFO.equalsIgnoreCase(settings.queuePolicy().trim())) {
             wrong.add("queuePolicy: must be " + ADAPTIVE_LIFO + " or " + FIFO + ", not " + settings.queuePolicy());
         }
+        Optional<InferenceEngine> runs = Optional.ofNullable(engine);
         try {
-            Precision.parse(settings.precision()).refusals(engine, device, cpu)
-                    .forEach(why -> wrong.add("precision: " + why));
+            Precision precision = Precision.parse(settings.precision());
+            precision.refusals(engine, device, cpu).forEach(why -> wrong.add("precision: " + why));
+            // auto at a reduced precision means that precision's one engine
+            runs = runs.or(precision::engine);
         } catch (IllegalArgumentException e) {
             wrong.add("precision: " + e.getMessage());
         }
-        if (engine != null && engine != InferenceEngine.PYTORCH && settings.batchSize() > 1) {
-            wrong.add("batchSize: dynamic batching needs the pytorch engine, not " + settings.engine());
+        if (runs.isPresent() && runs.get() != InferenceEngine.PYTORCH && settings.batchSize() > 1) {
+            wrong.add("batchSize: dynamic batching needs the pytorch engine, not "
+                    + runs.get().djlName().toLowerCase(Locale.ROOT));
         }
         return wrong;
     }

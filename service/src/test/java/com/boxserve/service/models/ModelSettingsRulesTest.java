@@ -69,6 +69,25 @@ class ModelSettingsRulesTest {
                 new ModelsProperties.ModelSettings("pytorch", "cpu", 1, 8, 1, Duration.ofMillis(5), null, null, "fifo",
                         "int8"), ZEN5));
         assertTrue(ModelSettingsRules.violations(SOUND, ZEN3).isEmpty(), "fp32 runs everywhere");
+        assertEquals(List.of("batchSize: dynamic batching needs the pytorch engine, not onnxruntime"),
+                ModelSettingsRules.violations(new ModelsProperties.ModelSettings("auto", "cpu", 1, 8, 4,
+                        Duration.ofMillis(5), null, null, "fifo", "int8"), ZEN5), "auto at int8 is ONNX Runtime");
+    }
+
+    @Test
+    void bf16NeedsBf16DotProductsAndPyTorchOnTheCpu() {
+        ModelsProperties.ModelSettings bf16 = new ModelsProperties.ModelSettings("auto", "cpu", 1, 8, 4,
+                Duration.ofMillis(5), null, null, "fifo", "bf16");
+        CpuFeatures zen4 = CpuFeatures.parse("model name : AMD EPYC\nflags : avx2 avx512f avx512_vnni avx512_bf16\n");
+        assertEquals(List.of(), ModelSettingsRules.violations(bf16, zen4), "batching included: PyTorch runs it");
+        assertEquals(Optional.of(InferenceEngine.PYTORCH), ModelSettingsRules.engine(bf16), "auto means PyTorch at bf16");
+        List<String> onZen5WithoutBf16 = ModelSettingsRules.violations(bf16, ZEN5);
+        assertEquals(1, onZen5WithoutBf16.size(), onZen5WithoutBf16.toString());
+        assertTrue(onZen5WithoutBf16.get(0).startsWith("precision: bf16 needs bf16 dot products"),
+                onZen5WithoutBf16.toString());
+        assertEquals(List.of("precision: bf16 runs on pytorch, not onnxruntime"), ModelSettingsRules.violations(
+                new ModelsProperties.ModelSettings("onnxruntime", "cpu", 1, 8, 1, Duration.ofMillis(5), null, null,
+                        "fifo", "bf16"), zen4));
     }
 
     @Test

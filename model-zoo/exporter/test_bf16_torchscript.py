@@ -1,0 +1,47 @@
+"""bf16_torchscript.py's conversion scripts for each family's heads, and its map comparison matches Java's."""
+import os
+import sys
+import unittest
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bf16_torchscript  # noqa: E402
+import export_detectors as exporter  # noqa: E402
+
+
+class Bf16TorchscriptTest(unittest.TestCase):
+    def test_each_family_scripts_in_bf16_with_boxes_and_predictor_in_fp32(self):
+        # one of each head: Faster R-CNN's convolutional box head (v2), RetinaNet's GroupNorm towers
+        # (v2), FCOS's centerness output; the 320 MobileNet's plain box head runs in Bf16ExportTest
+        for name in ("fasterrcnn_resnet50_fpn_v2", "retinanet_resnet50_fpn_v2", "fcos_resnet50_fpn"):
+            with self.subTest(name):
+                torch.manual_seed(0)
+                model = exporter.build_with(name, None).eval()
+                model.transform.min_size, model.transform.max_size = (160,), 160  # a small forward
+                bf16 = bf16_torchscript.to_bf16(model)
+                self.assertEqual(torch.bfloat16, next(bf16.backbone.parameters()).dtype)
+                head = bf16.roi_heads.box_head if hasattr(bf16, "roi_heads") else bf16.head
+                self.assertEqual({torch.bfloat16}, {p.dtype for p in head.parameters()})
+                if hasattr(bf16, "roi_heads"):
+                    self.assertEqual(torch.float32, next(bf16.roi_heads.box_predictor.parameters()).dtype)
+                self.assertEqual(torch.float32, next(model.backbone.parameters()).dtype, "the fp32 model is kept")
+                scripted = exporter.script_without_torchvision_ops(bf16, name)
+                with torch.no_grad():
+                    boxes, scores, labels = scripted(torch.rand(3, 120, 160))
+                self.assertEqual((torch.float32, torch.float32, torch.int64), (boxes.dtype, scores.dtype, labels.dtype))
+                self.assertEqual(len(scores), len(boxes))
+
+    def test_maps_compare_as_the_java_agreement_does(self):
+        x = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)
+        self.assertEqual((1.0, 0.0), bf16_torchscript.compare_maps(x, x.clone()))
+        cosine, error = bf16_torchscript.compare_maps(x, -x)
+        self.assertAlmostEqual(-1.0, cosine)
+        self.assertAlmostEqual(2.0, error)
+        zero = torch.zeros(3, dtype=torch.float64)
+        self.assertEqual((0.0, 1.0), bf16_torchscript.compare_maps(x, zero), "a map gone to zeros counts")
+        self.assertEqual((1.0, 0.0), bf16_torchscript.compare_maps(zero, zero.clone()))
+
+
+if __name__ == "__main__":
+    unittest.main()
