@@ -11,14 +11,11 @@ import com.boxserve.zoo.precision.Agreement;
 import com.boxserve.zoo.precision.Bf16Artifact;
 import com.boxserve.zoo.precision.Bf16Export;
 import com.boxserve.zoo.precision.CpuFeatures;
-import com.boxserve.zoo.precision.ExporterTools;
 import com.boxserve.zoo.precision.Int8Export;
 import com.boxserve.zoo.precision.Precision;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,19 +33,8 @@ class Bf16ExportTest {
 
     @Test
     void writesTheBf16ModelWithItsAgreementAndServesItOnlyWithBf16DotProducts(@TempDir Path copy) throws Exception {
-        ModelDirectory original = TestModels.directory(NAME);
-        try (Stream<Path> files = Files.list(original.path())) {
-            for (Path file : files.toList()) {
-                // the fp32 models are read only: links; detector.json is rewritten by the export: a copy
-                if (file.getFileName().toString().equals(ModelDirectory.METADATA_FILE)) {
-                    Files.copy(file, copy.resolve(file.getFileName()));
-                } else {
-                    Files.createSymbolicLink(copy.resolve(file.getFileName()), file.toAbsolutePath());
-                }
-            }
-        }
-        Bf16Artifact made = Bf16Export.export(copy, new ExporterTools(
-                System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"), Path.of("exporter")));
+        TestModels.copyForExport(NAME, copy);
+        Bf16Artifact made = Bf16Export.export(copy, TestModels.exporterTools());
 
         ModelDirectory directory = ModelDirectory.open(copy);
         assertEquals(Optional.of(made), directory.metadata().bf16(), "detector.json records what was made");

@@ -11,7 +11,6 @@ import ai.djl.modality.cv.ImageFactory;
 import com.boxserve.zoo.precision.Agreement;
 import com.boxserve.zoo.precision.CpuFeatures;
 import com.boxserve.zoo.precision.Int8Artifact;
-import com.boxserve.zoo.precision.ExporterTools;
 import com.boxserve.zoo.precision.Int8Export;
 import com.boxserve.zoo.precision.Precision;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,20 +35,9 @@ class Int8ExportTest {
 
     @Test
     void writesTheInt8ModelWithItsAgreementAndServesItOnlyWithVnni(@TempDir Path copy) throws Exception {
-        ModelDirectory original = TestModels.directory(NAME);
-        try (Stream<Path> files = Files.walk(original.path())) {
-            for (Path file : files.filter(file -> !file.toString().endsWith(".pt")).toList()) {
-                Path target = copy.resolve(original.path().relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        List<Path> calibration = Int8Export.images(original.referencesDirectory());
-        Int8Artifact made = Int8Export.export(copy, calibration, new ExporterTools(
-                System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"), Path.of("exporter")));
+        TestModels.copyForExport(NAME, copy);
+        List<Path> calibration = Int8Export.images(TestModels.directory(NAME).referencesDirectory());
+        Int8Artifact made = Int8Export.export(copy, calibration, TestModels.exporterTools());
 
         ModelDirectory directory = ModelDirectory.open(copy);
         assertEquals(Optional.of(made), directory.metadata().int8(), "detector.json records what was made");
