@@ -15,7 +15,7 @@ python=${PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/models"
-"$python" model-zoo/exporter/calibration_scenes.py "$work/calibration"
+"$python" model-zoo/exporter/generated_scenes.py "$work/calibration"
 # the copy without its TorchScript model: only ONNX Runtime runs int8
 mkdir "$work/models/$model" && cp -r "$models_dir/$model/detector.json" "$models_dir/$model"/*.onnx "$models_dir/$model/references" "$work/models/$model/"
 flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx512f|avx512_bf16|avx512_vnni|avx_vnni|amx_int8' \

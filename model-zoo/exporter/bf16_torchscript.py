@@ -10,8 +10,8 @@ Faster R-CNN's box predictor stay fp32, as in the int8 model. The weights are th
 TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin.
 
 Prints one JSON object: the file and the agreement with fp32 (the fields of the Java
-`Agreement`): detections on the export's reference images and 20 generated scenes (seeds from
-3000, as the int8 export's), matched at IoU >= 0.9 with the same label, and the cosine and relative
+`Agreement`): detections on the export's reference images and 20 generated scenes (the int8
+export's, `generated_scenes.py --agreement`), matched at IoU >= 0.9 with the same label, and the cosine and relative
 error of the feature maps the backbone hands the heads. Detections come from the two scripted
 models; the feature maps from the same modules run eagerly.
 """
@@ -26,8 +26,6 @@ from typing import Dict, List, Tuple
 import torch
 
 MATCH_IOU = 0.9
-SCENES = 20
-FIRST_SCENE_SEED = 3000
 
 
 class Bf16Features(torch.nn.Module):
@@ -118,14 +116,10 @@ def fp32_model(model_dir, metadata):
     return model, scripted
 
 
-def agreement_images(model_dir, work):
-    import export_detectors as exporter
+def agreement_images(model_dir, work, scenes):
+    import generated_scenes
     images = sorted(glob.glob(os.path.join(model_dir, "references", "*.png")))
-    for i in range(SCENES):
-        path = os.path.join(work, f"scene-{i:02d}.png")
-        exporter.synthetic_image(640, 480, FIRST_SCENE_SEED + i).save(path)
-        images.append(path)
-    return images
+    return images + generated_scenes.write(work, scenes, generated_scenes.AGREEMENT)
 
 
 def agreement(fp32, bf16, fp32_scripted, bf16_scripted, paths):
@@ -176,6 +170,7 @@ def main():
     parser.add_argument("model_dir")
     parser.add_argument("out")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--scenes", type=int, default=20, help="generated scenes beside the reference images")
     args = parser.parse_args()
     import tempfile
     import export_detectors as exporter
@@ -187,7 +182,7 @@ def main():
     bf16_scripted = exporter.script_without_torchvision_ops(to_bf16(fp32), metadata["name"])
     bf16_scripted.save(args.out)
     with tempfile.TemporaryDirectory() as work:
-        measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work))
+        measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work, args.scenes))
     print(json.dumps({"file": os.path.basename(args.out), "agreement": measured}))
 
 

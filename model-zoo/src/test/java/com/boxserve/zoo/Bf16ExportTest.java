@@ -11,7 +11,6 @@ import com.boxserve.zoo.precision.Agreement;
 import com.boxserve.zoo.precision.Bf16Artifact;
 import com.boxserve.zoo.precision.Bf16Export;
 import com.boxserve.zoo.precision.CpuFeatures;
-import com.boxserve.zoo.precision.Int8Export;
 import com.boxserve.zoo.precision.Precision;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,7 +40,7 @@ class Bf16ExportTest {
         assertEquals(copy.resolve(NAME + ".bf16.pt"), directory.modelFile(InferenceEngine.PYTORCH, Precision.BF16));
         Agreement agreement = made.agreement();
         System.out.println(NAME + " bf16: " + agreement.describe());
-        assertEquals(2 + Int8Export.SCENES, agreement.images(), "the export's two reference images and the scenes");
+        assertEquals(2 + Agreement.SCENES, agreement.images(), "the export's two reference images and the scenes");
         assertEquals(agreement.fp32Detections(), Math.round(agreement.matchedShare() * agreement.fp32Detections())
                 + agreement.lost());
         assertTrue(agreement.minFeatureCosine() >= FEATURE_COSINE_FLOOR && agreement.minFeatureCosine() < 1,

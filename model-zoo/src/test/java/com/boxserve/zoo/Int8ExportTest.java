@@ -45,7 +45,7 @@ class Int8ExportTest {
                 < Files.size(directory.modelFile(InferenceEngine.ONNX_RUNTIME)), "the backbone's weights in bytes, not floats");
         Agreement agreement = made.agreement();
         System.out.println(NAME + " int8: " + agreement.describe());
-        assertEquals(calibration.size() + Int8Export.SCENES, agreement.images());
+        assertEquals(calibration.size() + Agreement.SCENES, agreement.images());
         assertEquals(agreement.fp32Detections(), Math.round(agreement.matchedShare() * agreement.fp32Detections())
                 + agreement.lost());
         assertTrue(made.warning().contains("int8") && made.warning().contains("cosine"), made.warning());

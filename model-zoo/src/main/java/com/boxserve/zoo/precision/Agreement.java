@@ -35,6 +35,8 @@ import java.util.Map;
 public record Agreement(int images, int fp32Detections, double matchedShare, int lost, int gained,
         Double maxScoreDifference, Double medianScoreDifference, double minFeatureCosine, double maxFeatureRelativeError) {
 
+    /** Generated scenes the agreement is measured on, beside the export's reference images ({@code generated_scenes.py --agreement}). */
+    public static final int SCENES = 20;
     static final double MATCH_IOU = 0.9;
 
     /** One sentence for the warnings that go with every answer. */

@@ -10,7 +10,7 @@ import java.nio.file.StandardCopyOption;
 /**
  * Makes a model directory's bf16 model beside its fp32 TorchScript one with {@code bf16_torchscript.py}
  * (the backbone, FPN and heads in bfloat16, from the fp32 model's own weights) and records it, with
- * the agreement the script measured on the export's reference images and {@link Int8Export#SCENES}
+ * the agreement the script measured on the export's reference images and {@link Agreement#SCENES}
  * generated scenes, in {@code detector.json} ({@code artifacts."torchscript-bf16"}). Nothing to
  * calibrate: bf16 keeps fp32's exponent range and rounds the mantissa to 8 bits.
  *
@@ -38,7 +38,8 @@ public final class Bf16Export {
         Path work = Files.createTempDirectory("bf16-export-");
         try {
             Path made = work.resolve(file);
-            String output = tools.run(tools.script("bf16_torchscript.py"), modelDirectory.toString(), made.toString());
+            String output = tools.run(tools.script("bf16_torchscript.py"), "--scenes", Integer.toString(Agreement.SCENES),
+                    modelDirectory.toString(), made.toString());
             String result = output.lines().filter(line -> line.startsWith("{")).reduce((first, last) -> last)
                     .orElseThrow(() -> new IOException("bf16_torchscript.py printed no result: " + output.strip()));
             Bf16Artifact artifact = new Gson().fromJson(result, Bf16Artifact.class);

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Makes a model directory's int8 model beside its fp32 ONNX one: the backbone, FPN and the heads'
  * convolutions quantized statically (Faster R-CNN's box head's Linear layers dynamically) by {@code quantize_onnx.py} (QDQ, which ONNX Runtime fuses into QLinearConv, VNNI
  * kernels where the CPU has them), calibrated on the user's images; then its agreement with fp32
- * is measured on the export's reference images and {@link #SCENES} generated scenes, and both go
+ * is measured on the export's reference images and {@link Agreement#SCENES} generated scenes, and both go
  * into {@code detector.json} ({@code artifacts."onnx-int8"}), so that whoever serves it can say
  * what it costs in agreement. The Python steps need only {@code onnx}; ONNX Runtime runs in Java.
  *
@@ -25,8 +25,6 @@ import java.util.stream.Stream;
  */
 public final class Int8Export {
 
-    /** Generated scenes the agreement is measured on, beside the export's reference images. */
-    public static final int SCENES = 20;
 
     private Int8Export() {
     }
@@ -84,13 +82,9 @@ public final class Int8Export {
         }
     }
 
-    /** The exporter's generated scenes, 640x480, seeds apart from its reference images' and the calibration's. */
+    /** The exporter's generated agreement scenes, 640x480, seeds apart from its reference images' and the calibration's. */
     private static List<Path> scenes(ExporterTools tools, Path folder) throws IOException, InterruptedException {
-        Files.createDirectories(folder);
-        tools.run("-c", "import sys; sys.path.insert(0, sys.argv[1]); import export_detectors as exporter\n"
-                + "for i in range(" + SCENES + "):\n"
-                + "    exporter.synthetic_image(640, 480, 3000 + i).save(f'{sys.argv[2]}/scene-{i:02d}.png')",
-                tools.exporter().toString(), folder.toString());
+        tools.run(tools.script("generated_scenes.py"), folder.toString(), Integer.toString(Agreement.SCENES), "--agreement");
         return images(folder);
     }
 
