@@ -472,7 +472,6 @@ REDUCED_WHAT = {
             "with the fp32 TorchScript on the export's reference images and the int8 export's 20 generated scenes, "
             "measured in torch (`bin/quantize --bf16`).",
 }
-REDUCED_REFUSED = {"int8": "the service refuses int8 on such a CPU", "bf16": "the service refuses bf16 on such a CPU"}
 
 
 def reduced_section(precision, found, skipped):
@@ -481,7 +480,7 @@ def reduced_section(precision, found, skipped):
         return []
     lines = ["", f"## {precision} against fp32", ""]
     if skipped:
-        lines.append(f"Not timed: {skipped}; {REDUCED_REFUSED[precision]}.")
+        lines.append(f"Not timed: {skipped}; the service refuses {precision} on such a CPU.")
     if not found:
         return lines
     lines += [REDUCED_WHAT[precision] + " The weights are random: the detections of an untrained network barely "

@@ -179,7 +179,7 @@ def main():
         metadata = json.load(f)
     fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
     bf16 = to_bf16(fp32)
-    bf16_scripted = exporter.script_without_torchvision_ops(to_bf16(fp32), metadata["name"])
+    bf16_scripted = exporter.script_without_torchvision_ops(bf16, metadata["name"])
     bf16_scripted.save(args.out)
     with tempfile.TemporaryDirectory() as work:
         measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work, args.scenes))

@@ -4,6 +4,7 @@ import com.boxserve.zoo.precision.Agreement;
 import com.boxserve.zoo.precision.Bf16Artifact;
 import com.boxserve.zoo.precision.Int8Artifact;
 import com.boxserve.zoo.precision.Precision;
+import com.boxserve.zoo.precision.ReducedArtifact;
 import java.util.Optional;
 
 /**
@@ -51,28 +52,25 @@ public record DetectorMetadata(
         if (engine != precision.engine().orElse(engine)) {
             return Optional.empty();
         }
-        return switch (precision) {
-            case FP32 -> modelFile(engine);
-            case INT8 -> int8().map(Int8Artifact::file);
-            case BF16 -> bf16().map(Bf16Artifact::file);
-        };
+        return precision == Precision.FP32 ? modelFile(engine) : reduced(precision).map(ReducedArtifact::file);
     }
 
     /** A reduced precision's measured agreement with fp32, where the export holds that precision's model. */
     public Optional<Agreement> agreement(Precision precision) {
-        return switch (precision) {
-            case FP32 -> Optional.empty();
-            case INT8 -> int8().map(Int8Artifact::agreement);
-            case BF16 -> bf16().map(Bf16Artifact::agreement);
-        };
+        return reduced(precision).map(ReducedArtifact::agreement);
     }
 
     /** What every answer at a reduced precision warns of: how its model was made and how far it is from fp32. */
     public Optional<String> warning(Precision precision) {
+        return reduced(precision).map(ReducedArtifact::warning);
+    }
+
+    /** The export's model at a reduced precision; empty at fp32 and where none was made. */
+    public Optional<ReducedArtifact> reduced(Precision precision) {
         return switch (precision) {
             case FP32 -> Optional.empty();
-            case INT8 -> int8().map(Int8Artifact::warning);
-            case BF16 -> bf16().map(Bf16Artifact::warning);
+            case INT8 -> int8().map(ReducedArtifact.class::cast);
+            case BF16 -> bf16().map(ReducedArtifact.class::cast);
         };
     }
 

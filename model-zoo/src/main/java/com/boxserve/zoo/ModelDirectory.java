@@ -3,6 +3,7 @@ package com.boxserve.zoo;
 import com.boxserve.zoo.precision.Bf16Artifact;
 import com.boxserve.zoo.precision.Int8Artifact;
 import com.boxserve.zoo.precision.Precision;
+import com.boxserve.zoo.precision.ReducedArtifact;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -144,7 +145,7 @@ public final class ModelDirectory {
      * Records a model made beside the export under {@code artifacts.KEY} of its {@code detector.json},
      * replacing the file whole so that a reader never sees half of it.
      */
-    public static void record(Path modelDirectory, String key, Record artifact) throws IOException {
+    public static void record(Path modelDirectory, String key, ReducedArtifact artifact) throws IOException {
         Path metadataFile = modelDirectory.resolve(METADATA_FILE);
         JsonObject metadata = JsonParser.parseString(Files.readString(metadataFile)).getAsJsonObject();
         metadata.getAsJsonObject("artifacts").add(key, PRETTY.toJsonTree(artifact));
@@ -162,7 +163,7 @@ public final class ModelDirectory {
     }
 
     /** A reduced-precision model's entry, or null where the export has none; it must name its file and agreement. */
-    private static <T extends Record> T artifact(JsonObject artifacts, String key, Class<T> type, Path file) {
+    private static <T extends ReducedArtifact> T artifact(JsonObject artifacts, String key, Class<T> type, Path file) {
         JsonElement artifact = artifacts.get(key);
         if (artifact == null || artifact.isJsonNull()) {
             return null;

@@ -7,9 +7,9 @@ package com.boxserve.zoo.precision;
  * @param file the TorchScript file name in the model directory
  * @param agreement its answers against the fp32 TorchScript's, measured when it was written
  */
-public record Bf16Artifact(String file, Agreement agreement) {
+public record Bf16Artifact(String file, Agreement agreement) implements ReducedArtifact {
 
-    /** The warning every bf16 answer carries. */
+    @Override
     public String warning() {
         return "bf16: the backbone, FPN and heads run in bfloat16 (boxes, NMS and RoIAlign in fp32), so answers differ"
                 + " from fp32's: " + agreement.describe();

@@ -8,9 +8,9 @@ package com.boxserve.zoo.precision;
  * @param calibrationImages how many images calibrated its activations' ranges
  * @param agreement its answers against fp32's, measured when it was written
  */
-public record Int8Artifact(String file, int calibrationImages, Agreement agreement) {
+public record Int8Artifact(String file, int calibrationImages, Agreement agreement) implements ReducedArtifact {
 
-    /** The warning every int8 answer carries. */
+    @Override
     public String warning() {
         return "int8: the backbone, FPN and heads run quantized (convolutions calibrated on " + calibrationImages
                 + " images, Faster R-CNN's box head's Linear layers dynamically), so answers"

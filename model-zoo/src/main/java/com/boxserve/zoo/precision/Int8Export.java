@@ -25,7 +25,6 @@ import java.util.stream.Stream;
  */
 public final class Int8Export {
 
-
     private Int8Export() {
     }
 

@@ -84,7 +84,7 @@ public class DetectorRegistry implements SmartLifecycle {
         }
         Precision precision = fresh.precision();
         if (precision != Precision.FP32 && ModelDirectory.open(properties.directory().resolve(name)).metadata()
-                .modelFile(precision.engine().orElseThrow(), precision).isEmpty()) {
+                .reduced(precision).isEmpty()) {
             throw ServiceFailure.invalid("invalid settings: precision: the export of " + name + " has no "
                     + precision.label() + " model: make one with " + precision.makeWith(properties.directory().resolve(name)));
         }
