@@ -216,6 +216,24 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| `other` | 60.0 | 600.0 ms | 900.0 ms (DJL PyTorch) | 0.67 | 500.0 ms |", text)
         self.assertNotIn("## Against the CPU's fp32 peak", report.markdown(report.summarise(ROWS), "chart.svg"))
 
+    def test_a_bf16_speed_up_is_set_against_the_bf16_peak(self):
+        peak = {"kind": "bf16-peak", "threads": 2, "vectorBits": 512, "gmacPerSecond": 200.0}
+        rows = list(ROWS) + [peak]
+        # both fp32 at best 1000 ms and bf16 750 ms; 100 GMAC take 500 ms at the bf16 peak, 120 GMAC 600 ms
+        for model, gmac in (("fasterrcnn_resnet50_fpn", 100.0), ("retinanet_resnet50_fpn", 120.0)):
+            rows += [forward(model, "torchvision eager", 3000.0), forward(model, "OnnxRuntime", 1000.0),
+                     dict(forward(model, "PyTorch", 750.0), precision="bf16"),
+                     {"kind": "macs", "model": model, "convGmac": gmac, "linearGmac": 0.0, "gmac": gmac}]
+        summary = report.summarise(rows)
+        judged = {t["target"].split("`")[1]: t for t in summary["targets"] if t["target"].startswith("bf16 speed-up")}
+        self.assertEqual("missed by 0.47 (26 % under); needs 0.90 of the bf16 peak for the whole forward, "
+                         "this one uses 0.67", judged["fasterrcnn_resnet50_fpn"]["outcome"])
+        self.assertIn("out of reach in bf16 on this CPU for the whole forward, this one uses 0.80",
+                      judged["retinanet_resnet50_fpn"]["outcome"], "1.8 x needs 1.08 of the peak")
+        text = report.markdown(summary, "chart.svg")
+        self.assertIn("measured by `benchmarks/mac_peak.c` on 2 threads (512-bit dot products", text)
+        self.assertIn("| `fasterrcnn_resnet50_fpn` | 100.0 | 500.0 ms | 750.0 ms | 0.67 | 0.90 |", text)
+
     def test_no_goodput_targets_without_the_levels(self):
         rows = [row for row in ROWS if row["kind"] != "goodput"]
         self.assertFalse([t for t in report.summarise(rows)["targets"] if "clients" in t["target"]])
