@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -27,8 +28,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code engine: auto}: on a model's first load on a machine, both engines are timed on its
- * reference image (a warm-up forward, then {@link #PASSES}, the median counts) and the faster
- * serves, unless their answers differ beyond the parity rules, in which case PyTorch does. The
+ * reference image (each warmed up, then {@link #PASSES} forwards each, in alternation; the medians
+ * count: {@link EngineTrial}) and the faster serves, unless their answers differ beyond the parity
+ * rules, in which case PyTorch does. The
  * choice is kept in a small JSON file, keyed by what decides the figures (the CPU model, its cores,
  * both engines' versions, the device, the engine options and the digests of both model files)
  * in the {@link EngineChoiceStore}, so a restart reuses it; anything else changing measures again.
@@ -70,26 +72,36 @@ class EngineChooser {
         }
         Image image = EngineTrial.referenceImage(directory).orElseGet(Detector::warmUpImage);
         long started = System.nanoTime();
-        EngineTrial pytorch = EngineTrial.run(directory, options(InferenceEngine.PYTORCH, device), image, PASSES);
-        EngineTrial onnx;
+        Detector onPyTorch = EngineTrial.warm(directory, options(InferenceEngine.PYTORCH, device), image);
+        Detector onOnnxRuntime;
         try {
-            onnx = EngineTrial.run(directory, options(InferenceEngine.ONNX_RUNTIME, device), image, PASSES);
+            onOnnxRuntime = EngineTrial.warm(directory, options(InferenceEngine.ONNX_RUNTIME, device), image);
         } catch (CancellationException stopping) {
-            pytorch.detector().close();
+            onPyTorch.close();
             throw stopping;
         } catch (TranslateException | RuntimeException e) {
             log.warn("{}: ONNX Runtime could not run the model, serving on PyTorch: {}", name, e.toString());
-            return new Chosen(pytorch.detector(), choice(InferenceEngine.PYTORCH, "ONNX Runtime could not run it: "
-                    + e.getMessage(), pytorch.medianMillis(), null));
+            return new Chosen(onPyTorch, choice(InferenceEngine.PYTORCH, "ONNX Runtime could not run it: "
+                    + e.getMessage(), null, null));
         }
+        List<EngineTrial> trials;
+        try {
+            trials = EngineTrial.alternate(List.of(onPyTorch, onOnnxRuntime), image, PASSES);
+        } catch (TranslateException | RuntimeException e) {
+            onPyTorch.close();
+            onOnnxRuntime.close();
+            throw e;
+        }
+        EngineTrial pytorch = trials.get(0);
+        EngineTrial onnx = trials.get(1);
         EngineChoice choice = decide(pytorch.medianMillis(), onnx.medianMillis(), pytorch.compareWith(onnx));
-        boolean onPyTorch = choice.toEngine() == InferenceEngine.PYTORCH;
-        (onPyTorch ? onnx : pytorch).detector().close();
+        boolean pytorchServes = choice.toEngine() == InferenceEngine.PYTORCH;
+        (pytorchServes ? onnx : pytorch).detector().close();
         NativeMemory.trim();
         log.info("{}: engine {} in {} ms of measuring: {}", name, choice.engine(),
                 (System.nanoTime() - started) / 1_000_000, choice.reason());
         store.remember(key, choice);
-        return new Chosen((onPyTorch ? pytorch : onnx).detector(), choice);
+        return new Chosen((pytorchServes ? pytorch : onnx).detector(), choice);
     }
 
     /** The faster engine, or PyTorch, torchvision's own, where their answers differ beyond the parity rules. */
