@@ -44,12 +44,11 @@ def forward_table(rows):
     return table
 
 
-def reduced_rows(rows, forward, precision):
+def reduced_rows(rows, forward, precision, peak):
     """Per model: a reduced precision's forward against the best fp32 one of the same run, the agreement its
     export measured, and, where the run measured this precision's peak, the forward and the speed-up target set
     against the floor at that peak."""
     exports = {row["model"]: row for row in rows if row["kind"] == f"{precision}-export"}
-    peak = next((row for row in rows if row["kind"] == f"{precision}-peak"), None)
     macs = {row["model"]: row for row in rows if row["kind"] == "macs"}
     found = []
     for row in rows:
@@ -63,7 +62,7 @@ def reduced_rows(rows, forward, precision):
                       "fp32BestEngine": best,
                       "speedUp": round(fp32 / row["medianMs"], 2) if fp32 else None,
                       "calibrationImages": export.get("calibrationImages"), "agreement": export.get("agreement"),
-                      "peak": peak, "gmac": macs[row["model"]]["gmac"] if floor else None, "peakFloorMs": floor,
+                      "gmac": macs[row["model"]]["gmac"] if floor else None, "peakFloorMs": floor,
                       "peakShare": round(floor / row["medianMs"], 2) if floor else None,
                       "targetPeakShare": round(floor * REDUCED_SPEEDUP_TARGET / fp32, 2) if floor and fp32 else None})
     return found
@@ -135,7 +134,10 @@ def summarise(rows):
                                       f"{floor:.0f} ms at the fp32 peak")
             targets.append(judged)
 
-    reduced = {precision: reduced_rows(rows, forward, precision) for precision in REDUCED_PRECISIONS}
+    reduced_peaks = {precision: next((row for row in rows if row["kind"] == f"{precision}-peak"), None)
+                     for precision in REDUCED_PRECISIONS}
+    reduced = {precision: reduced_rows(rows, forward, precision, reduced_peaks[precision])
+               for precision in REDUCED_PRECISIONS}
     skipped = {precision: next((row["reason"] for row in rows if row["kind"] == f"{precision}-skipped"), None)
                for precision in REDUCED_PRECISIONS}
     for precision in REDUCED_PRECISIONS:
@@ -175,7 +177,7 @@ def summarise(rows):
             "overhead": overhead, "engines": engines, "ops": ops, "decode": decode, "rss": rss, "memory": memory,
             "goodput": goodput, "goodputSettings": goodput_settings, "deadlineSettings": deadline_settings,
             "disconnects": disconnects, "protocols": protocols, "evaluation": evaluation, "reduced": reduced,
-            "reducedSkipped": skipped, "fp32Peak": peak}
+            "reducedSkipped": skipped, "fp32Peak": peak, "reducedPeaks": reduced_peaks}
 
 
 def evaluation_summary(rows):
@@ -345,7 +347,8 @@ def markdown(summary, chart_name):
             lines.append(f"| `{e['model']}` | {e['gmac']} | {fmt_ms(e['peakFloorMs'])} | {fmt_ms(e['bestMs'])} "
                          f"({label(e['bestEngine'])}) | {e['peakShare']:.2f} | {fmt_ms(ENGINE_TARGET * e['eagerMs'])} |")
     for precision in REDUCED_PRECISIONS:
-        lines += reduced_section(precision, summary["reduced"][precision], summary["reducedSkipped"][precision])
+        lines += reduced_section(precision, summary["reduced"][precision], summary["reducedSkipped"][precision],
+                                 summary["reducedPeaks"][precision])
     if summary["http"]:
         lines += ["", "## Service over HTTP", "",
                   "`POST /v1/models/{model}/detect` over loopback, timed by `wrk` (its own clock, a closed loop of N "
@@ -486,7 +489,7 @@ REDUCED_WHAT = {
 }
 
 
-def reduced_section(precision, found, skipped):
+def reduced_section(precision, found, skipped, peak):
     """A reduced precision's speed and agreement against fp32, or why it was not timed."""
     if not found and not skipped:
         return []
@@ -510,7 +513,6 @@ def reduced_section(precision, found, skipped):
                         f"{a['minFeatureCosine']:.3f} | {a['maxFeatureRelativeError']:.3f} |" if a else "- | - | - | - | - |"))
     peaked = [row for row in found if row["peakFloorMs"]]
     if peaked:
-        peak = peaked[0]["peak"]
         lines += ["", f"Against the CPU's {precision} multiply-accumulate peak, measured by `benchmarks/mac_peak.c` on "
                   f"{peak['threads']} threads ({peak['vectorBits']}-bit dot products; AMX tiles, where a CPU has them, "
                   f"are not measured): {peak['gmacPerSecond']:.1f} GMAC/s. A {REDUCED_SPEEDUP_TARGET} x speed-up over "

@@ -171,7 +171,11 @@ public final class Detector implements AutoCloseable {
      * not pay for the engine's first-run work (allocations, kernel choices, graph optimisation).
      */
     public void warmUp(int passes) throws TranslateException {
-        Image image = warmUpImage();
+        warmUp(warmUpImage(), passes);
+    }
+
+    /** Runs {@code passes} forwards on this image, stopping between two of them once the thread is interrupted. */
+    public void warmUp(Image image, int passes) throws TranslateException {
         for (int i = 0; i < passes; i++) {
             stopIfInterrupted();
             detect(image, DetectionOptions.defaults());

@@ -37,9 +37,7 @@ public record EngineTrial(Detector detector, double medianMillis, DetectionResul
     public static Detector warm(ModelDirectory directory, LoadOptions options, Image image) throws TranslateException {
         Detector detector = Detector.load(directory, options);
         try {
-            for (int i = 0; i < WARM_UPS; i++) {
-                detector.detect(image, DetectionOptions.defaults());
-            }
+            detector.warmUp(image, WARM_UPS);
             return detector;
         } catch (TranslateException | RuntimeException e) {
             detector.close();

@@ -32,7 +32,7 @@ final class TestModels {
 
     /** The exporter's scripts from this module's folder, run by {@code PYTHON} (default Debian's). */
     static ExporterTools exporterTools() {
-        return new ExporterTools(System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"), Path.of("exporter"));
+        return ExporterTools.at(Path.of("exporter"));
     }
 
     /**

@@ -53,8 +53,7 @@ class PrecisionApiTest {
                 }
             }
         }
-        ExporterTools tools = new ExporterTools(System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"),
-                Path.of("../model-zoo/exporter"));
+        ExporterTools tools = ExporterTools.at(Path.of("../model-zoo/exporter"));
         Int8Export.export(fast, Int8Export.images(fast.resolve("references")), tools);
         Bf16Export.export(fast, tools);
         Files.createSymbolicLink(dir.resolve(WITHOUT_REDUCED), exported.resolve(WITHOUT_REDUCED).toAbsolutePath());

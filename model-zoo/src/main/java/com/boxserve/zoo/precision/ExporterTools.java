@@ -20,8 +20,12 @@ public record ExporterTools(String python, Path exporter) {
 
     /** {@code PYTHON} (default {@code /usr/bin/python3}) and {@code -Dboxserve.exporter} (default {@code model-zoo/exporter}). */
     public static ExporterTools fromEnvironment() {
-        return new ExporterTools(System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"),
-                Path.of(System.getProperty("boxserve.exporter", "model-zoo/exporter")));
+        return at(Path.of(System.getProperty("boxserve.exporter", "model-zoo/exporter")));
+    }
+
+    /** The exporter in this folder, run by {@code PYTHON} (default {@code /usr/bin/python3}). */
+    public static ExporterTools at(Path exporter) {
+        return new ExporterTools(System.getenv().getOrDefault("PYTHON", "/usr/bin/python3"), exporter);
     }
 
     /** Runs the interpreter with these arguments; its output, standard error included, or an exception with it. */

@@ -30,10 +30,10 @@ import org.springframework.stereotype.Component;
  * {@code engine: auto}: on a model's first load on a machine, both engines are timed on its
  * reference image (each warmed up, then {@link #PASSES} forwards each, in alternation; the medians
  * count: {@link EngineTrial}) and the faster serves, unless their answers differ beyond the parity
- * rules, in which case PyTorch does. The
- * choice is kept in a small JSON file, keyed by what decides the figures (the CPU model, its cores,
- * both engines' versions, the device, the engine options and the digests of both model files)
- * in the {@link EngineChoiceStore}, so a restart reuses it; anything else changing measures again.
+ * rules, in which case PyTorch does. The choice is kept in a small JSON file, keyed by what decides
+ * the figures (the CPU model, its cores, both engines' versions, the device, the engine options and
+ * the digests of both model files) in the {@link EngineChoiceStore}, so a restart reuses it;
+ * anything else changing measures again.
  */
 @Component
 class EngineChooser {
