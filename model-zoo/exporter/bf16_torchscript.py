@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """A model directory's bf16 TorchScript beside its fp32 one, and its agreement with fp32.
 
-  bf16_torchscript.py MODEL_DIR OUT.pt
+  bf16_torchscript.py [--layout nchw] MODEL_DIR OUT.pt
 
 The backbone, FPN and the heads' convolutions and Linear layers run in bf16 (the RPN head and
 the box head for Faster R-CNN, the classification and regression heads for RetinaNet and FCOS),
 their inputs cast in and their outputs cast back; the transform, anchors, boxes, NMS, RoIAlign and
 Faster R-CNN's box predictor stay fp32, as in the int8 model. The weights are the fp32
 TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin.
+The bf16 parts run channels-last unless told otherwise: oneDNN's bf16 convolutions work on NHWC,
+and in NCHW every convolution reorders its input and output (the whole forward 1.4 x slower on a
+Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last model (Bf16Export tries it).
 
-Prints one JSON object: the file and the agreement with fp32 (the fields of the Java
+Prints one JSON object: the file, its layout and the agreement with fp32 (the fields of the Java
 `Agreement`): detections on the export's reference images and 20 generated scenes (the int8
 export's, `generated_scenes.py --agreement`), matched at IoU >= 0.9 with the same label, and the cosine and relative
 error of the feature maps the backbone hands the heads. Detections come from the two scripted
@@ -31,14 +34,18 @@ MATCH_IOU = 0.9
 class Bf16Features(torch.nn.Module):
     """A backbone with its FPN: an image in, a dict of feature maps out."""
 
-    def __init__(self, inner):
+    def __init__(self, inner, channels_last: bool):
         super().__init__()
         self.inner = inner.to(torch.bfloat16)
         self.out_channels = inner.out_channels
+        self.channels_last = channels_last
 
     def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
         features: Dict[str, torch.Tensor] = {}
-        for name, feature in self.inner(x.to(torch.bfloat16)).items():
+        x = x.to(torch.bfloat16)
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        for name, feature in self.inner(x).items():
             features[name] = feature.float()
         return features
 
@@ -69,10 +76,10 @@ class Bf16Tensor(torch.nn.Module):
         return y.float() if self.cast_out else y
 
 
-def to_bf16(model):
-    """A copy of the detector with the parts named in the module docstring in bf16."""
+def to_bf16(model, channels_last=True):
+    """A copy of the detector with the parts named in the module docstring in bf16, channels-last unless told not."""
     model = copy.deepcopy(model)
-    model.backbone = Bf16Features(model.backbone)
+    model.backbone = Bf16Features(model.backbone, channels_last)
     if hasattr(model, "rpn"):
         model.rpn.head = Bf16RpnHead(model.rpn.head)
         model.roi_heads.box_head = Bf16Tensor(model.roi_heads.box_head)
@@ -84,6 +91,10 @@ def to_bf16(model):
             for output in ("cls_logits", "bbox_reg", "bbox_ctrness"):
                 if hasattr(head, output):
                     setattr(head, output, Bf16Tensor(getattr(head, output), cast_in=False))
+    if channels_last:
+        for module in model.modules():
+            if isinstance(module, (Bf16Features, Bf16RpnHead, Bf16Tensor)):
+                module.inner.to(memory_format=torch.channels_last)
     return model.eval()
 
 
@@ -171,6 +182,8 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--scenes", type=int, default=20, help="generated scenes beside the reference images")
+    parser.add_argument("--layout", choices=("channels-last", "nchw"), default="channels-last",
+                        help="the bf16 convolutions' memory layout")
     args = parser.parse_args()
     import tempfile
     import export_detectors as exporter
@@ -178,12 +191,12 @@ def main():
     with open(os.path.join(args.model_dir, "detector.json")) as f:
         metadata = json.load(f)
     fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
-    bf16 = to_bf16(fp32)
+    bf16 = to_bf16(fp32, channels_last=args.layout == "channels-last")
     bf16_scripted = exporter.script_without_torchvision_ops(bf16, metadata["name"])
     bf16_scripted.save(args.out)
     with tempfile.TemporaryDirectory() as work:
         measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work, args.scenes))
-    print(json.dumps({"file": os.path.basename(args.out), "agreement": measured}))
+    print(json.dumps({"file": os.path.basename(args.out), "layout": args.layout, "agreement": measured}))
 
 
 if __name__ == "__main__":

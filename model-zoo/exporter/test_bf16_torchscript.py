@@ -10,6 +10,11 @@ import bf16_torchscript  # noqa: E402
 import export_detectors as exporter  # noqa: E402
 
 
+def kernels(model):
+    """The weights of the backbone's convolutions wider than 1 x 1, whose layout shows in their strides."""
+    return [p for p in model.backbone.parameters() if p.dim() == 4 and p.shape[-1] > 1]
+
+
 class Bf16TorchscriptTest(unittest.TestCase):
     def test_each_family_scripts_in_bf16_with_boxes_and_predictor_in_fp32(self):
         # one of each head: Faster R-CNN's convolutional box head (v2), RetinaNet's GroupNorm towers
@@ -21,6 +26,10 @@ class Bf16TorchscriptTest(unittest.TestCase):
                 model.transform.min_size, model.transform.max_size = (160,), 160  # a small forward
                 bf16 = bf16_torchscript.to_bf16(model)
                 self.assertEqual(torch.bfloat16, next(bf16.backbone.parameters()).dtype)
+                self.assertTrue(all(p.is_contiguous(memory_format=torch.channels_last) for p in kernels(bf16)),
+                                "oneDNN's bf16 convolutions run channels-last without a reorder each")
+                self.assertTrue(all(p.is_contiguous() for p in kernels(bf16_torchscript.to_bf16(model, False))),
+                                "the layout for a libtorch that fails the channels-last model")
                 head = bf16.roi_heads.box_head if hasattr(bf16, "roi_heads") else bf16.head
                 self.assertEqual({torch.bfloat16}, {p.dtype for p in head.parameters()})
                 if hasattr(bf16, "roi_heads"):

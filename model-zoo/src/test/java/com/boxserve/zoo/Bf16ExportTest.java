@@ -39,7 +39,7 @@ class Bf16ExportTest {
         assertEquals(Optional.of(made), directory.metadata().bf16(), "detector.json records what was made");
         assertEquals(copy.resolve(NAME + ".bf16.pt"), directory.modelFile(InferenceEngine.PYTORCH, Precision.BF16));
         Agreement agreement = made.agreement();
-        System.out.println(NAME + " bf16: " + agreement.describe());
+        System.out.println(NAME + " bf16, " + made.layout() + ": " + agreement.describe());
         assertEquals(2 + Agreement.SCENES, agreement.images(), "the export's two reference images and the scenes");
         assertEquals(agreement.fp32Detections(), Math.round(agreement.matchedShare() * agreement.fp32Detections())
                 + agreement.lost());

@@ -5,9 +5,11 @@ package com.boxserve.zoo.precision;
  * in {@code detector.json}), written by {@link Bf16Export} ({@code bin/quantize --bf16}).
  *
  * @param file the TorchScript file name in the model directory
+ * @param layout its convolutions' memory layout: {@code channels-last}, or {@code nchw} where this
+ *     CPU's libtorch failed channels-last when it was made
  * @param agreement its answers against the fp32 TorchScript's, measured when it was written
  */
-public record Bf16Artifact(String file, Agreement agreement) implements ReducedArtifact {
+public record Bf16Artifact(String file, String layout, Agreement agreement) implements ReducedArtifact {
 
     @Override
     public String warning() {

@@ -6,17 +6,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a model directory's bf16 model beside its fp32 TorchScript one with {@code bf16_torchscript.py}
  * (the backbone, FPN and heads in bfloat16, from the fp32 model's own weights) and records it, with
  * the agreement the script measured on the export's reference images and {@link Agreement#SCENES}
  * generated scenes, in {@code detector.json} ({@code artifacts."torchscript-bf16"}). Nothing to
- * calibrate: bf16 keeps fp32's exponent range and rounds the mantissa to 8 bits.
+ * calibrate: bf16 keeps fp32's exponent range and rounds the mantissa to 8 bits. Each model made is
+ * tried on this CPU's libtorch in a child JVM ({@link TorchScriptTrial}) before it is recorded.
  *
  * <p>Argument: the model directory; the exporter as {@link ExporterTools#fromEnvironment()} finds it.
  */
 public final class Bf16Export {
+
+    public static final String CHANNELS_LAST = "channels-last";
+    public static final String NCHW = "nchw";
+
+    private static final Logger log = LoggerFactory.getLogger(Bf16Export.class);
 
     private Bf16Export() {
     }
@@ -32,19 +41,29 @@ public final class Bf16Export {
     /**
      * Writes {@code NAME.bf16.pt} into the model directory and records it, with its agreement, in its
      * metadata; made in a scratch folder first, so that a failed export leaves the directory as it was.
+     * The model is made channels-last, and NCHW where libtorch fails that on this CPU.
      */
     public static Bf16Artifact export(Path modelDirectory, ExporterTools tools) throws IOException, InterruptedException {
+        return export(modelDirectory, tools, TorchScriptTrial::failure);
+    }
+
+    /** As {@link #export(Path, ExporterTools)}, with the trial that tells whether a made model runs here. */
+    public static Bf16Artifact export(Path modelDirectory, ExporterTools tools, Trial trial) throws IOException, InterruptedException {
         String file = ModelDirectory.open(modelDirectory).metadata().name() + ".bf16.pt";
         Path work = Files.createTempDirectory("bf16-export-");
         try {
             Path made = work.resolve(file);
-            String output = tools.run(tools.script("bf16_torchscript.py"), "--scenes", Integer.toString(Agreement.SCENES),
-                    modelDirectory.toString(), made.toString());
-            String result = output.lines().filter(line -> line.startsWith("{")).reduce((first, last) -> last)
-                    .orElseThrow(() -> new IOException("bf16_torchscript.py printed no result: " + output.strip()));
-            Bf16Artifact artifact = new Gson().fromJson(result, Bf16Artifact.class);
-            if (!file.equals(artifact.file()) || artifact.agreement() == null || !Files.isRegularFile(made)) {
-                throw new IOException("bf16_torchscript.py gave no model or no agreement: " + result);
+            Bf16Artifact artifact = make(tools, modelDirectory, made, CHANNELS_LAST);
+            Optional<String> failed = trial.failure(made);
+            if (failed.isPresent()) {
+                log.warn("{}: libtorch fails the channels-last bf16 model on this CPU, so it is made NCHW (slower): {}",
+                        file, failed.get());
+                artifact = make(tools, modelDirectory, made, NCHW);
+                Optional<String> again = trial.failure(made);
+                if (again.isPresent()) {
+                    throw new IOException("libtorch cannot run the bf16 model on this CPU, channels-last (" + failed.get()
+                            + ") or NCHW (" + again.get() + ")");
+                }
             }
             Files.move(made, modelDirectory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             ModelDirectory.record(modelDirectory, ModelDirectory.BF16_ARTIFACT, artifact);
@@ -52,5 +71,27 @@ public final class Bf16Export {
         } finally {
             ExporterTools.deleteScratch(work);
         }
+    }
+
+    private static Bf16Artifact make(ExporterTools tools, Path modelDirectory, Path made, String layout)
+            throws IOException, InterruptedException {
+        String output = tools.run(tools.script("bf16_torchscript.py"), "--scenes", Integer.toString(Agreement.SCENES),
+                "--layout", layout, modelDirectory.toString(), made.toString());
+        String result = output.lines().filter(line -> line.startsWith("{")).reduce((first, last) -> last)
+                .orElseThrow(() -> new IOException("bf16_torchscript.py printed no result: " + output.strip()));
+        Bf16Artifact artifact = new Gson().fromJson(result, Bf16Artifact.class);
+        if (!made.getFileName().toString().equals(artifact.file()) || !layout.equals(artifact.layout())
+                || artifact.agreement() == null || !Files.isRegularFile(made)) {
+            throw new IOException("bf16_torchscript.py gave no model, another layout or no agreement: " + result);
+        }
+        return artifact;
+    }
+
+    /** Runs a made model on this machine's libtorch. */
+    @FunctionalInterface
+    public interface Trial {
+
+        /** Why the model fails to run here, or empty where it runs. */
+        Optional<String> failure(Path model) throws IOException, InterruptedException;
     }
 }
