@@ -7,7 +7,8 @@ The backbone, FPN and the heads' convolutions and Linear layers run in bf16 (the
 the box head for Faster R-CNN, the classification and regression heads for RetinaNet and FCOS),
 their inputs cast in and their outputs cast back; the transform, anchors, boxes, NMS, RoIAlign and
 Faster R-CNN's box predictor stay fp32, as in the int8 model. The weights are the fp32
-TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin.
+TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin, with
+each batch norm that follows a convolution folded into it before the cast.
 The bf16 parts run channels-last unless told otherwise: oneDNN's bf16 convolutions work on NHWC,
 and in NCHW every convolution reorders its input and output (the whole forward 1.4 x slower on a
 Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last model (Bf16Export tries it).
@@ -76,9 +77,35 @@ class Bf16Tensor(torch.nn.Module):
         return y.float() if self.cast_out else y
 
 
+def fold_batch_norms(model):
+    """Folds every batch norm that directly follows a convolution into it, in fp32, before any cast.
+
+    In a ResNet block (convN then bnN) or a Sequential (a convolution, then its norm); the norm
+    becomes an identity. In eval mode a batch norm is a per-channel affine map, so the convolution's
+    weights and bias take it: one bf16 rounding less per layer (feature cosine with fp32 0.974
+    against 0.965) and no pass over the activations (the forward about 4 % faster; tried.md).
+    """
+    import torchvision
+    norms = (torch.nn.BatchNorm2d, torchvision.ops.FrozenBatchNorm2d)
+    for parent in list(model.modules()):
+        names = list(dict(parent.named_children()))
+        pairs = list(zip(names, names[1:])) if isinstance(parent, torch.nn.Sequential) else []
+        pairs += [(f"conv{i}", f"bn{i}") for i in range(1, 4)]
+        for conv_name, norm_name in pairs:
+            conv, norm = getattr(parent, conv_name, None), getattr(parent, norm_name, None)
+            if isinstance(conv, torch.nn.Conv2d) and isinstance(norm, norms):
+                with torch.no_grad():
+                    scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+                    bias = conv.bias if conv.bias is not None else torch.zeros_like(norm.running_mean)
+                    conv.weight.mul_(scale.reshape(-1, 1, 1, 1))
+                    conv.bias = torch.nn.Parameter((bias - norm.running_mean) * scale + norm.bias)
+                setattr(parent, norm_name, torch.nn.Identity())
+
+
 def to_bf16(model, channels_last=True):
     """A copy of the detector with the parts named in the module docstring in bf16, channels-last unless told not."""
     model = copy.deepcopy(model)
+    fold_batch_norms(model)
     model.backbone = Bf16Features(model.backbone, channels_last)
     if hasattr(model, "rpn"):
         model.rpn.head = Bf16RpnHead(model.rpn.head)
