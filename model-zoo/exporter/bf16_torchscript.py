@@ -10,8 +10,8 @@ Faster R-CNN's box predictor stay fp32, as in the int8 model. The weights are th
 TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin, with
 each batch norm that follows a convolution folded into it before the cast.
 The bf16 parts run channels-last unless told otherwise: oneDNN's bf16 convolutions work on NHWC,
-and in NCHW every convolution reorders its input and output (the whole forward 1.4 x slower on a
-Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last model (Bf16Export tries it).
+and in NCHW every convolution reorders its input and output (the ResNet-50 models' whole forwards
+1.1-1.3 x slower on a Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last model (Bf16Export tries it).
 
 Prints one JSON object: the file, its layout and the agreement with fp32 (the fields of the Java
 `Agreement`): detections on the export's reference images and 20 generated scenes (the int8
@@ -80,25 +80,28 @@ class Bf16Tensor(torch.nn.Module):
 def fold_batch_norms(model):
     """Folds every batch norm that directly follows a convolution into it, in fp32, before any cast.
 
-    In a ResNet block (convN then bnN) or a Sequential (a convolution, then its norm); the norm
-    becomes an identity. In eval mode a batch norm is a per-channel affine map, so the convolution's
-    weights and bias take it: one bf16 rounding less per layer (feature cosine with fp32 0.974
-    against 0.965) and no pass over the activations (the forward about 4 % faster; tried.md).
+    Where the forward is known to run one right after the other: a plain Sequential (a convolution,
+    then its norm) and torchvision's ResNet stem and blocks (convN, then bnN); the norm becomes an
+    identity. In eval mode a batch norm is a per-channel affine map, so the convolution's weights and
+    bias take it: one bf16 rounding less per layer and no pass over the activations (tried.md).
     """
     import torchvision
+    from torch.nn.utils.fusion import fuse_conv_bn_weights
+    from torchvision.models._utils import IntermediateLayerGetter
+    from torchvision.models.resnet import BasicBlock, Bottleneck
     norms = (torch.nn.BatchNorm2d, torchvision.ops.FrozenBatchNorm2d)
     for parent in list(model.modules()):
-        names = list(dict(parent.named_children()))
-        pairs = list(zip(names, names[1:])) if isinstance(parent, torch.nn.Sequential) else []
-        pairs += [(f"conv{i}", f"bn{i}") for i in range(1, 4)]
+        pairs = []
+        if type(parent).forward is torch.nn.Sequential.forward:
+            names = list(parent._modules)  # named_children() would skip a module that appears twice
+            pairs = list(zip(names, names[1:]))
+        elif isinstance(parent, (BasicBlock, Bottleneck, IntermediateLayerGetter)):
+            pairs = [(f"conv{i}", f"bn{i}") for i in range(1, 4)]
         for conv_name, norm_name in pairs:
             conv, norm = getattr(parent, conv_name, None), getattr(parent, norm_name, None)
-            if isinstance(conv, torch.nn.Conv2d) and isinstance(norm, norms):
-                with torch.no_grad():
-                    scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
-                    bias = conv.bias if conv.bias is not None else torch.zeros_like(norm.running_mean)
-                    conv.weight.mul_(scale.reshape(-1, 1, 1, 1))
-                    conv.bias = torch.nn.Parameter((bias - norm.running_mean) * scale + norm.bias)
+            if type(conv) is torch.nn.Conv2d and isinstance(norm, norms):
+                conv.weight, conv.bias = fuse_conv_bn_weights(conv.weight, conv.bias, norm.running_mean, norm.running_var,
+                                                              norm.eps, norm.weight, norm.bias)
                 setattr(parent, norm_name, torch.nn.Identity())
 
 

@@ -11,9 +11,26 @@ import bf16_torchscript  # noqa: E402
 import export_detectors as exporter  # noqa: E402
 
 
-def kernels(model):
-    """The weights of the backbone's convolutions wider than 1 x 1, whose layout shows in their strides."""
-    return [p for p in model.backbone.parameters() if p.dim() == 4 and p.shape[-1] > 1]
+def kernels(module):
+    """The weights of the module's convolutions wider than 1 x 1, whose layout shows in their strides."""
+    return [p for p in module.parameters() if p.dim() == 4 and p.shape[-1] > 1]
+
+
+def maps(output):
+    """A backbone's feature maps, or a head's one output, as a list."""
+    return list(output.values()) if isinstance(output, dict) else [output]
+
+
+def frozen(model):
+    """The model with each batch norm replaced by torchvision's frozen one, as official weights build it."""
+    import torchvision
+    for parent in list(model.modules()):
+        for name, norm in list(parent._modules.items()):
+            if isinstance(norm, torch.nn.BatchNorm2d):
+                replacement = torchvision.ops.FrozenBatchNorm2d(norm.num_features, norm.eps)
+                replacement.load_state_dict(norm.state_dict(), strict=False)
+                setattr(parent, name, replacement)
+    return model
 
 
 class Bf16TorchscriptTest(unittest.TestCase):
@@ -27,11 +44,12 @@ class Bf16TorchscriptTest(unittest.TestCase):
                 model.transform.min_size, model.transform.max_size = (160,), 160  # a small forward
                 bf16 = bf16_torchscript.to_bf16(model)
                 self.assertEqual(torch.bfloat16, next(bf16.backbone.parameters()).dtype)
-                self.assertTrue(all(p.is_contiguous(memory_format=torch.channels_last) for p in kernels(bf16)),
+                head = bf16.roi_heads.box_head if hasattr(bf16, "roi_heads") else bf16.head
+                self.assertTrue(all(p.is_contiguous(memory_format=torch.channels_last)
+                                    for p in kernels(bf16.backbone) + kernels(head)),
                                 "oneDNN's bf16 convolutions run channels-last without a reorder each")
                 self.assertTrue(all(p.is_contiguous() for p in kernels(bf16_torchscript.to_bf16(model, False))),
                                 "the layout for a libtorch that fails the channels-last model")
-                head = bf16.roi_heads.box_head if hasattr(bf16, "roi_heads") else bf16.head
                 self.assertEqual({torch.bfloat16}, {p.dtype for p in head.parameters()})
                 if hasattr(bf16, "roi_heads"):
                     self.assertEqual(torch.float32, next(bf16.roi_heads.box_predictor.parameters()).dtype)
@@ -43,23 +61,33 @@ class Bf16TorchscriptTest(unittest.TestCase):
                 self.assertEqual(len(scores), len(boxes))
 
     def test_batch_norms_fold_into_their_convolutions_exactly(self):
-        for name in ("fasterrcnn_resnet50_fpn_v2", "fcos_resnet50_fpn"):
+        # ResNet blocks and stems, v2's convolutional box head, MobileNet's depthwise blocks; trainable
+        # norms as random weights build them, frozen ones as official weights do
+        for name, freeze in (("fasterrcnn_resnet50_fpn_v2", False), ("fcos_resnet50_fpn", True),
+                             ("fasterrcnn_mobilenet_v3_large_320_fpn", True)):
             with self.subTest(name):
                 torch.manual_seed(0)
                 model = exporter.build_with(name, None).eval()
-                for norm in model.modules():  # statistics far from the identity, so a wrong fold shows
+                if freeze:
+                    frozen(model)
+                for norm in model.modules():  # every term far from the identity, so a wrong fold shows
                     if hasattr(norm, "running_var"):
-                        norm.running_mean.uniform_(-1, 1)
-                        norm.running_var.uniform_(0.5, 2)
+                        for statistic, low, high in (("running_mean", -1, 1), ("running_var", 0.5, 2),
+                                                     ("weight", 0.5, 2), ("bias", -1, 1)):
+                            getattr(norm, statistic).data.uniform_(low, high)
                 folded = copy.deepcopy(model)
                 bf16_torchscript.fold_batch_norms(folded)
                 norms = [m for m in folded.modules() if hasattr(m, "running_var")]
                 self.assertEqual([], norms, "every batch norm of these models follows a convolution")
-                batch = torch.rand(1, 3, 128, 160)
+                outputs = [(model.backbone, folded.backbone, torch.rand(1, 3, 128, 160))]
+                if hasattr(model, "roi_heads"):
+                    outputs.append((model.roi_heads.box_head, folded.roi_heads.box_head, torch.rand(2, 256, 7, 7)))
                 with torch.no_grad():
-                    for x, y in zip(model.backbone(batch).values(), folded.backbone(batch).values()):
-                        # float rounding in another order: relative to the map's own scale
-                        torch.testing.assert_close(y, x, rtol=1e-3, atol=1e-4 * float(x.abs().max()))
+                    for one, other, x in outputs:
+                        for expected, actual in zip(maps(one(x)), maps(other(x))):
+                            # float rounding in another order: relative to the map's own scale
+                            torch.testing.assert_close(actual, expected, rtol=1e-3,
+                                                       atol=1e-4 * float(expected.abs().max()))
 
     def test_maps_compare_as_the_java_agreement_does(self):
         x = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bf16 export of the smallest model, end to end: made from the fp32 TorchScript's weights, its
  * agreement with fp32 measured (in torch, on any CPU) and recorded, and served only where the CPU
  * has bf16 dot products. bf16 rounds every activation to 8 bits of mantissa, far less than int8's
- * 256 levels, so its feature maps' floor is higher than int8's (0.96 measured on this model); a
+ * 256 levels, so its feature maps' floor is higher than int8's (0.969 measured on this model); a
  * part left in fp32 weights with bf16 inputs, or a wrong cast, fails to run or falls far below it.
  */
 class Bf16ExportTest {

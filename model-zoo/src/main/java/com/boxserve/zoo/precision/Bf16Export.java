@@ -41,10 +41,12 @@ public final class Bf16Export {
     /**
      * Writes {@code NAME.bf16.pt} into the model directory and records it, with its agreement, in its
      * metadata; made in a scratch folder first, so that a failed export leaves the directory as it was.
-     * The model is made channels-last, and NCHW where libtorch fails that on this CPU.
+     * The model is made channels-last, and NCHW where libtorch fails that on this CPU; a CPU without
+     * bf16 dot products will not serve it, so there it is not tried (libtorch would emulate bf16 slowly).
      */
     public static Bf16Artifact export(Path modelDirectory, ExporterTools tools) throws IOException, InterruptedException {
-        return export(modelDirectory, tools, TorchScriptTrial::failure);
+        boolean served = CpuFeatures.current().missingFor(Precision.BF16).isEmpty();
+        return export(modelDirectory, tools, served ? TorchScriptTrial::failure : model -> Optional.empty());
     }
 
     /** As {@link #export(Path, ExporterTools)}, with the trial that tells whether a made model runs here. */

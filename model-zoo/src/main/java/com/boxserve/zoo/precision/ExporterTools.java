@@ -1,9 +1,9 @@
 package com.boxserve.zoo.precision;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +17,12 @@ import java.util.stream.Stream;
  * @param exporter the folder of {@code export_detectors.py}, {@code quantize_onnx.py} and {@code bf16_torchscript.py}
  */
 public record ExporterTools(String python, Path exporter) {
+
+    /**
+     * A hung interpreter must not hold {@code bin/quantize} forever; the largest model's export takes
+     * minutes here, and int8 calibration grows with the folder of images a user gives.
+     */
+    private static final Duration LIMIT = Duration.ofHours(4);
 
     /** {@code PYTHON} (default {@code /usr/bin/python3}) and {@code -Dboxserve.exporter} (default {@code model-zoo/exporter}). */
     public static ExporterTools fromEnvironment() {
@@ -32,13 +38,13 @@ public record ExporterTools(String python, Path exporter) {
     String run(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IOException(String.join(" ", command.subList(0, Math.min(3, command.size()))) + " failed (exit "
-                    + process.exitValue() + "): " + output.strip());
+        ChildProcess finished = ChildProcess.run(new ProcessBuilder(command), LIMIT);
+        if (finished.exit() != 0) {
+            throw new IOException(String.join(" ", command.subList(0, Math.min(3, command.size())))
+                    + (finished.timedOut() ? " ran past " + LIMIT.toHours() + " hours" : " failed (exit " + finished.exit() + ")")
+                    + ": " + finished.output().strip());
         }
-        return output;
+        return finished.output();
     }
 
     /** Deletes an export's scratch folder and all in it. */
