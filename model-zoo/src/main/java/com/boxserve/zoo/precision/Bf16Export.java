@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,9 @@ public final class Bf16Export {
 
     public static final String CHANNELS_LAST = "channels-last";
     public static final String NCHW = "nchw";
+
+    /** In order of preference: NCHW, slower, only where libtorch fails channels-last. */
+    private static final List<String> LAYOUTS = List.of(CHANNELS_LAST, NCHW);
 
     private static final Logger log = LoggerFactory.getLogger(Bf16Export.class);
 
@@ -55,21 +60,19 @@ public final class Bf16Export {
         Path work = Files.createTempDirectory("bf16-export-");
         try {
             Path made = work.resolve(file);
-            Bf16Artifact artifact = make(tools, modelDirectory, made, CHANNELS_LAST);
-            Optional<String> failed = trial.failure(made);
-            if (failed.isPresent()) {
-                log.warn("{}: libtorch fails the channels-last bf16 model on this CPU, so it is made NCHW (slower): {}",
-                        file, failed.get());
-                artifact = make(tools, modelDirectory, made, NCHW);
-                Optional<String> again = trial.failure(made);
-                if (again.isPresent()) {
-                    throw new IOException("libtorch cannot run the bf16 model on this CPU, channels-last (" + failed.get()
-                            + ") or NCHW (" + again.get() + ")");
+            List<String> failures = new ArrayList<>();
+            for (String layout : LAYOUTS) {
+                Bf16Artifact artifact = make(tools, modelDirectory, made, layout);
+                Optional<String> failed = trial.failure(made);
+                if (failed.isEmpty()) {
+                    Files.move(made, modelDirectory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                    ModelDirectory.record(modelDirectory, ModelDirectory.BF16_ARTIFACT, artifact);
+                    return artifact;
                 }
+                log.warn("{}: libtorch fails the {} bf16 model on this CPU: {}", file, layout, failed.get());
+                failures.add(layout + " (" + failed.get() + ")");
             }
-            Files.move(made, modelDirectory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            ModelDirectory.record(modelDirectory, ModelDirectory.BF16_ARTIFACT, artifact);
-            return artifact;
+            throw new IOException("libtorch cannot run the bf16 model on this CPU, " + String.join(" or ", failures));
         } finally {
             ExporterTools.deleteScratch(work);
         }
