@@ -6,7 +6,8 @@
 The backbone, FPN and the heads' convolutions and Linear layers run in bf16 (the RPN head and
 the box head for Faster R-CNN, the classification and regression heads for RetinaNet and FCOS),
 their inputs cast in and their outputs cast back; the transform, anchors, boxes, NMS, RoIAlign and
-Faster R-CNN's box predictor stay fp32, as in the int8 model. The weights are the fp32
+Faster R-CNN's box predictor stay fp32, as in the int8 model. RoIAlign is summed by
+``pure_ops.roi_align_summed``, not in the exact export's order: the box head rounds it to bf16 anyway. The weights are the fp32
 TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin, with
 each batch norm that follows a convolution folded into it before the cast.
 The bf16 parts run channels-last unless told otherwise: oneDNN's bf16 convolutions work on NHWC,
@@ -222,7 +223,8 @@ def main():
         metadata = json.load(f)
     fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
     bf16 = to_bf16(fp32, channels_last=args.layout == "channels-last")
-    bf16_scripted = exporter.script_without_torchvision_ops(bf16, metadata["name"])
+    import pure_ops
+    bf16_scripted = exporter.script_without_torchvision_ops(bf16, metadata["name"], roi_align=pure_ops.roi_align_summed)
     bf16_scripted.save(args.out)
     with tempfile.TemporaryDirectory() as work:
         measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work, args.scenes))

@@ -389,7 +389,8 @@ def set_thresholds(model, family, score_threshold, detections_per_image):
 
 # ---------------------------------------------------------------- TorchScript without torchvision ops
 
-def script_without_torchvision_ops(model, name):
+def script_without_torchvision_ops(model, name, roi_align=None):
+    """The detector scripted with the pure ops in place of torchvision's; ``roi_align`` defaults to the exact one."""
     import torch
     import torchvision.models.detection.anchor_utils
     import torchvision.models.detection.transform
@@ -401,7 +402,7 @@ def script_without_torchvision_ops(model, name):
     # torchvision.ops.nms alone would leave the C++ ops in the graph. The resize is replaced
     # too: see pure_ops.resize_bilinear.
     torchvision.ops.boxes.nms = pure_ops.nms
-    torchvision.ops.poolers.roi_align = pure_ops.roi_align
+    torchvision.ops.poolers.roi_align = roi_align or pure_ops.roi_align
     transform = torchvision.models.detection.transform
     transform._resize_image_and_masks = pure_ops.resize_image_and_masks_like(transform._resize_image_and_masks)
     torchvision.models.detection.anchor_utils.AnchorGenerator.forward = pure_ops.anchors_forward

@@ -84,19 +84,19 @@ def _iou(a: Tensor, a_areas: Tensor, b: Tensor, b_areas: Tensor) -> Tensor:
     return inter / (a_areas[:, None] + b_areas[None, :] - inter)
 
 
-def roi_align(
+def _sample_corners(
     input: Tensor,
     boxes: Tensor,
     output_size: List[int],
-    spatial_scale: float = 1.0,
-    sampling_ratio: int = -1,
-    aligned: bool = False,
-) -> Tensor:
-    """RoIAlign with average pooling, as torchvision's CPU kernel computes it.
+    spatial_scale: float,
+    sampling_ratio: int,
+    aligned: bool,
+) -> Tuple[Tensor, Tensor, Tensor]:
+    """The feature rows RoIAlign reads and the weights it gives them, as torchvision's CPU kernel computes them.
 
-    ``boxes`` is a ``[K, 5]`` tensor of (batch index, x1, y1, x2, y2). Sample points, clamping
-    and the accumulation order of the four bilinear terms and of the samples within a bin
-    follow the kernel, so the float32 results are identical.
+    Returns the features as one row per pixel (channels last), and for every sample of every bin
+    the row of each of its four bilinear corners and that corner's weight (zero outside the map),
+    both ``[samples, 4 corners, K, PH, PW]``.
     """
     if sampling_ratio <= 0:
         raise RuntimeError("pure roi_align supports a fixed sampling_ratio > 0 only")
@@ -161,8 +161,31 @@ def roi_align(
             x_high = torch.where(outside, zero_pos, x_high)
             corner_rows.append(torch.stack([row_low + x_low, row_low + x_high, row_high + x_low, row_high + x_high]))
     # [samples, 4 corners, K, PH, PW]
-    rows = torch.stack(corner_rows)
-    weights = torch.stack(corner_weights)[..., None]
+    return features, torch.stack(corner_rows), torch.stack(corner_weights)
+
+
+def roi_align(
+    input: Tensor,
+    boxes: Tensor,
+    output_size: List[int],
+    spatial_scale: float = 1.0,
+    sampling_ratio: int = -1,
+    aligned: bool = False,
+) -> Tensor:
+    """RoIAlign with average pooling, as torchvision's CPU kernel computes it.
+
+    ``boxes`` is a ``[K, 5]`` tensor of (batch index, x1, y1, x2, y2). Sample points, clamping
+    and the accumulation order of the four bilinear terms and of the samples within a bin
+    follow the kernel, so the float32 results are identical.
+    """
+    features, rows, weights = _sample_corners(input, boxes, output_size, spatial_scale, sampling_ratio, aligned)
+    weights = weights[..., None]
+    channels = input.size(1)
+    k = boxes.size(0)
+    pooled_h = output_size[0]
+    pooled_w = output_size[1]
+    dtype = input.dtype
+    device = input.device
     count = float(max(sampling_ratio * sampling_ratio, 1))
     # A few RoIs at a time, gathered into one reused buffer: fresh [4, K, PH, PW, C] tensors for a
     # thousand proposals cost more in page faults and memory traffic than the arithmetic on them.
@@ -180,6 +203,32 @@ def roi_align(
             # the kernel's rounding order: ((w1 v1 + w2 v2) + w3 v3) + w4 v4, then onto the bin's sum
             total.add_(corners[0].add_(corners[1]).add_(corners[2]).add_(corners[3]))
     return pooled.div_(count).permute(0, 3, 1, 2).contiguous()
+
+
+def roi_align_summed(
+    input: Tensor,
+    boxes: Tensor,
+    output_size: List[int],
+    spatial_scale: float = 1.0,
+    sampling_ratio: int = -1,
+    aligned: bool = False,
+) -> Tensor:
+    """RoIAlign as one weighted sum of feature rows per bin, close to the kernel but not bit for bit.
+
+    The same sample points, corners and weights as :func:`roi_align`, summed by ``embedding_bag``
+    without materialising the corners: about half the time on 1,000 RoIs (tried.md). The sum runs in
+    another order (and fused), so results differ from the kernel's in the last bits; this is for the
+    bf16 model, whose box head rounds its input to bf16 anyway, never for the exact fp32 export.
+    """
+    features, rows, weights = _sample_corners(input, boxes, output_size, spatial_scale, sampling_ratio, aligned)
+    k = boxes.size(0)
+    bins = k * output_size[0] * output_size[1]
+    terms = rows.size(0) * 4
+    # one bag per bin: its samples' corners, the average's division folded into the weights
+    pooled = torch.nn.functional.embedding_bag(
+        rows.permute(2, 3, 4, 0, 1).reshape(bins, terms), features, mode="sum",
+        per_sample_weights=(weights / float(rows.size(0))).permute(2, 3, 4, 0, 1).reshape(bins, terms))
+    return pooled.view(k, output_size[0], output_size[1], input.size(1)).permute(0, 3, 1, 2)
 
 
 def _linear_source(in_size: Tensor, out_size: Tensor, positions: Tensor):

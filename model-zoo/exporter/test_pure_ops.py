@@ -36,19 +36,32 @@ class PureNmsTest(unittest.TestCase):
 
 
 class PureRoiAlignTest(unittest.TestCase):
-    def test_equals_cpp_kernel(self):
-        scripted = torch.jit.script(pure_ops.roi_align)
+    def cases(self):
+        """(features, rois, output size, scale) with boxes reaching past every edge, for the clamping branches."""
         generator = torch.Generator().manual_seed(11)
         for k, scale, size in [(0, 0.25, (7, 7)), (5, 1.0, (7, 7)), (300, 0.25, (7, 7)), (200, 0.0625, (14, 14))]:
             features = torch.randn(2, 16, 37, 53, generator=generator)
             image_w, image_h = 53 / scale, 37 / scale
-            # boxes reaching past every edge exercise the clamping branches
             boxes = random_boxes(generator, k, max(image_w, image_h) * 1.1, image_w / 3) - image_w * 0.05
             batch = torch.randint(0, 2, (k, 1), generator=generator).to(torch.float32)
-            rois = torch.cat([batch, boxes], dim=1)
-            expected = torchvision.ops.roi_align(features, rois, list(size), scale, 2, False)
-            self.assertTrue(torch.equal(pure_ops.roi_align(features, rois, list(size), scale, 2, False), expected), k)
-            self.assertTrue(torch.equal(scripted(features, rois, list(size), scale, 2, False), expected), k)
+            yield features, torch.cat([batch, boxes], dim=1), list(size), scale
+
+    def test_equals_cpp_kernel(self):
+        scripted = torch.jit.script(pure_ops.roi_align)
+        for features, rois, size, scale in self.cases():
+            expected = torchvision.ops.roi_align(features, rois, size, scale, 2, False)
+            self.assertTrue(torch.equal(pure_ops.roi_align(features, rois, size, scale, 2, False), expected), len(rois))
+            self.assertTrue(torch.equal(scripted(features, rois, size, scale, 2, False), expected), len(rois))
+
+    def test_summed_is_the_kernel_up_to_rounding(self):
+        scripted = torch.jit.script(pure_ops.roi_align_summed)
+        for features, rois, size, scale in self.cases():
+            expected = torchvision.ops.roi_align(features, rois, size, scale, 2, False)
+            for actual in (pure_ops.roi_align_summed(features, rois, size, scale, 2, False),
+                           scripted(features, rois, size, scale, 2, False)):
+                self.assertEqual(actual.shape, expected.shape)
+                # a bin of four samples of unit-variance features: float32 rounding is below 1e-5
+                torch.testing.assert_close(actual, expected, rtol=0, atol=1e-5)
 
 
 class PureResizeTest(unittest.TestCase):
