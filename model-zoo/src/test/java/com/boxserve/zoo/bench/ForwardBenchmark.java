@@ -13,6 +13,7 @@ import com.boxserve.zoo.precision.Precision;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Times one detection (translator included) per model and engine, after warm-up, and prints
- * one JSON object per line. {@code bin/benchmark} runs it beside torchvision.
+ * one JSON object per line. {@code bin/benchmark} runs it beside torchvision. A model's engines
+ * are timed in turn, in blocks of passes, so that what drifts on the machine slows them alike.
  *
  * <p>Arguments: models directory, image, warm-up passes, timed passes, threads, model names (or none for all).
  */
@@ -43,7 +45,23 @@ public final class ForwardBenchmark {
     /** The precision to time, {@code -Dbench.precision=int8} or {@code bf16} (default fp32): engines without its model are skipped. */
     private static final Precision PRECISION = Precision.parse(System.getProperty("bench.precision", "fp32"));
 
+    /**
+     * Models timed in turn with those above, as {@code ENGINE:PRECISION}, e.g.
+     * {@code -Dbench.beside=OnnxRuntime:fp32}: a speed-up set against a forward timed minutes
+     * apart carries whatever drifted on the machine meanwhile (10-20 % within minutes on a VM). Their
+     * rows carry {@code "beside"}: the precision they were timed beside.
+     */
+    private static final List<String> BESIDE = Arrays.stream(System.getProperty("bench.beside", "").split(","))
+            .filter(name -> !name.isBlank()).toList();
+
+    /** Blocks of passes per model when several are timed in turn; one where a model is timed alone. */
+    private static final int ROUNDS_IN_TURN = 2;
+
     private ForwardBenchmark() {
+    }
+
+    /** One model to time, and whether it was timed beside the precision this run times. */
+    private record Contender(InferenceEngine engine, Precision precision, boolean beside) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,37 +76,88 @@ public final class ForwardBenchmark {
             if (!names.isEmpty() && !names.contains(directory.metadata().name())) {
                 continue;
             }
-            for (InferenceEngine engine : InferenceEngine.values()) {
-                if (directory.metadata().modelFile(engine, PRECISION).isEmpty()
-                        || !ENGINES.isEmpty() && !ENGINES.contains(engine.djlName())) {
-                    continue;
-                }
+            List<Contender> contenders = contenders(directory);
+            if (contenders.stream().anyMatch(contender -> !contender.beside())) {
+                time(directory, contenders, image, warmup, passes, threads);
+            }
+        }
+    }
+
+    private static List<Contender> contenders(ModelDirectory directory) {
+        List<Contender> contenders = new ArrayList<>();
+        for (InferenceEngine engine : InferenceEngine.values()) {
+            if (ENGINES.isEmpty() || ENGINES.contains(engine.djlName())) {
+                contenders.add(new Contender(engine, PRECISION, false));
+            }
+        }
+        for (String beside : BESIDE) {
+            String[] parts = beside.split(":", 2);
+            InferenceEngine engine = Arrays.stream(InferenceEngine.values()).filter(e -> e.djlName().equals(parts[0]))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no engine " + parts[0]));
+            contenders.add(new Contender(engine, Precision.parse(parts[1]), true));
+        }
+        contenders.removeIf(contender -> directory.metadata().modelFile(contender.engine(), contender.precision()).isEmpty());
+        return contenders;
+    }
+
+    /** Loads every contender, warms each up, then times them in turn, in blocks of passes. */
+    private static void time(ModelDirectory directory, List<Contender> contenders, Image image, int warmup, int passes,
+                             String threads) throws Exception {
+        List<Detector> detectors = new ArrayList<>();
+        try {
+            double[] loadMs = new double[contenders.size()];
+            for (int c = 0; c < contenders.size(); c++) {
+                Contender contender = contenders.get(c);
                 Map<String, String> engineOptions = new TreeMap<>(EXTRA_OPTIONS);
-                if (engine == InferenceEngine.ONNX_RUNTIME) {
+                if (contender.engine() == InferenceEngine.ONNX_RUNTIME) {
                     engineOptions.put("intraOpNumThreads", threads);
                     engineOptions.put("interOpNumThreads", "1");
                 }
                 long loadStart = System.nanoTime();
-                try (Detector detector = Detector.load(directory, new LoadOptions(engine, Device.cpu(), 0, engineOptions, PRECISION))) {
-                    double loadMs = (System.nanoTime() - loadStart) / 1e6;
-                    double firstMs = time(detector, image);
-                    for (int i = 1; i < warmup; i++) {
-                        time(detector, image);
-                    }
-                    double[] ms = new double[passes];
-                    int detections = 0;
-                    for (int i = 0; i < passes; i++) {
-                        long start = System.nanoTime();
-                        DetectionResult result = detector.detect(image, DetectionOptions.defaults());
-                        ms[i] = (System.nanoTime() - start) / 1e6;
-                        detections = result.detections().size();
-                    }
-                    Arrays.sort(ms);
-                    System.out.printf(Locale.ROOT, "{\"kind\": \"forward\", \"model\": \"%s\", \"engine\": \"%s\", \"precision\": \"%s\", \"loadMs\": %.1f, \"firstMs\": %.1f,"
-                            + " \"medianMs\": %.1f, \"p90Ms\": %.1f, \"passes\": %d, \"detections\": %d}%n",
-                            directory.metadata().name(), engine.djlName(), PRECISION.label(), loadMs, firstMs, percentile(ms, 0.5),
-                            percentile(ms, 0.9), passes, detections);
+                detectors.add(Detector.load(directory,
+                        new LoadOptions(contender.engine(), Device.cpu(), 0, engineOptions, contender.precision())));
+                loadMs[c] = (System.nanoTime() - loadStart) / 1e6;
+            }
+            double[] firstMs = new double[contenders.size()];
+            for (int c = 0; c < contenders.size(); c++) {
+                firstMs[c] = time(detectors.get(c), image);
+                for (int i = 1; i < warmup; i++) {
+                    time(detectors.get(c), image);
                 }
+            }
+            // In blocks, not pass by pass: an engine's idle threads spin for a while after its forward
+            // (libtorch's OpenMP, ONNX Runtime's pool) and took a core from the other engine's next pass
+            // (the 320 MobileNet on ONNX Runtime 86 ms alone, 103 ms alternated pass by pass). Where
+            // several are timed, the first pass of each block settles that and is not counted.
+            int rounds = contenders.size() > 1 ? ROUNDS_IN_TURN : 1;
+            int perBlock = (passes + rounds - 1) / rounds;
+            double[][] ms = new double[contenders.size()][perBlock * rounds];
+            int[] detections = new int[contenders.size()];
+            for (int round = 0; round < rounds; round++) {
+                for (int c = 0; c < contenders.size(); c++) {
+                    if (rounds > 1) {
+                        time(detectors.get(c), image);
+                    }
+                    for (int i = 0; i < perBlock; i++) {
+                        long start = System.nanoTime();
+                        DetectionResult result = detectors.get(c).detect(image, DetectionOptions.defaults());
+                        ms[c][round * perBlock + i] = (System.nanoTime() - start) / 1e6;
+                        detections[c] = result.detections().size();
+                    }
+                }
+            }
+            for (int c = 0; c < contenders.size(); c++) {
+                Contender contender = contenders.get(c);
+                Arrays.sort(ms[c]);
+                System.out.printf(Locale.ROOT, "{\"kind\": \"forward\", \"model\": \"%s\", \"engine\": \"%s\", \"precision\": \"%s\",%s"
+                        + " \"loadMs\": %.1f, \"firstMs\": %.1f, \"medianMs\": %.1f, \"p90Ms\": %.1f, \"passes\": %d, \"detections\": %d}%n",
+                        directory.metadata().name(), contender.engine().djlName(), contender.precision().label(),
+                        contender.beside() ? " \"beside\": \"" + PRECISION.label() + "\"," : "", loadMs[c], firstMs[c],
+                        percentile(ms[c], 0.5), percentile(ms[c], 0.9), ms[c].length, detections[c]);
+            }
+        } finally {
+            for (Detector detector : detectors) {
+                detector.close();
             }
         }
     }
