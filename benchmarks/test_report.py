@@ -1,6 +1,7 @@
 """report.py turns bin/benchmark's JSON lines into verdicts: the arithmetic and the choices it makes."""
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -12,6 +13,13 @@ TARGET = report.TARGET_MODEL
 RUN = {"kind": "run", "mode": "quick", "threads": 2, "date": "2026-11-28T00:00:00Z", "cpu": "test CPU", "cores": 2,
        "cpuFlags": "avx2 fma avx512f",
        "memoryGiB": 1.0, "kernel": "6", "java": "openjdk 17", "python": "3.11", "torch": "1.13", "torchvision": "0.14"}
+
+
+def write_results(work, rows):
+    results = os.path.join(work, "results.jsonl")
+    with open(results, "w") as f:
+        f.write("\n".join(json.dumps(row) for row in rows) + "\n")
+    return results
 
 
 def forward(model, engine, median):
@@ -61,6 +69,16 @@ class ReportTest(unittest.TestCase):
         self.assertEqual("OnnxRuntime", report.best_engine(table, TARGET))
         self.assertEqual("PyTorch", report.best_engine(table, "other"))
         self.assertIsNone(report.best_engine(table, "absent"))
+
+    def test_the_best_fp32_engine_command_leaves_out_forwards_timed_beside_a_reduced_precision(self):
+        # bin/benchmark asks it which fp32 model to time again beside int8 and bf16
+        rows = ROWS + [dict(forward("other", "OnnxRuntime", 10.0), beside="bf16")]
+        with tempfile.TemporaryDirectory() as work:
+            results = write_results(work, rows)
+            for model, expected in [("other", "PyTorch"), (TARGET, "OnnxRuntime"), ("absent", "")]:
+                printed = subprocess.run([sys.executable, report.__file__, "best-fp32-engine", results, model],
+                                         capture_output=True, text=True, check=True).stdout
+                self.assertEqual(expected + "\n", printed, model)
 
     def test_targets_are_computed_and_judged(self):
         targets = report.summarise(ROWS)["targets"]
@@ -242,9 +260,7 @@ class ReportTest(unittest.TestCase):
 
     def test_writes_markdown_json_and_chart(self):
         with tempfile.TemporaryDirectory() as work:
-            results = os.path.join(work, "results.jsonl")
-            with open(results, "w") as f:
-                f.write("\n".join(json.dumps(row) for row in ROWS) + "\n")
+            results = write_results(work, ROWS)
             sys.argv = ["report.py", "report", results, os.path.join(work, "results")]
             with open(os.devnull, "w") as quiet:
                 stdout, sys.stdout = sys.stdout, quiet

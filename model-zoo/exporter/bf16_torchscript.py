@@ -7,12 +7,14 @@ The backbone, FPN and the heads' convolutions and Linear layers run in bf16 (the
 the box head for Faster R-CNN, the classification and regression heads for RetinaNet and FCOS),
 their inputs cast in and their outputs cast back; the transform, anchors, boxes, NMS, RoIAlign and
 Faster R-CNN's box predictor stay fp32, as in the int8 model. RoIAlign is summed by
-``pure_ops.roi_align_summed``, not in the exact export's order: the box head rounds it to bf16 anyway. The weights are the fp32
-TorchScript's own, so any export (random, official or a user's file) gets its bf16 twin, with
-each batch norm that follows a convolution folded into it before the cast.
+``pure_ops.roi_align_summed``, not in the exact export's order: the box head rounds it to bf16
+anyway. The weights are the fp32 TorchScript's own, so any export (random, official or a user's
+file) gets its bf16 twin, with each batch norm that follows a convolution folded into it before
+the cast.
 The bf16 parts run channels-last unless told otherwise: oneDNN's bf16 convolutions work on NHWC,
 and in NCHW every convolution reorders its input and output (the ResNet-50 models' whole forwards
-1.1-1.3 x slower on a Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last model (Bf16Export tries it).
+1.1-1.3 x slower on a Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last
+model (Bf16Export tries it).
 
 Prints one JSON object: the file, its layout and the agreement with fp32 (the fields of the Java
 `Agreement`): detections on the export's reference images and 20 generated scenes (the int8
@@ -129,6 +131,18 @@ def to_bf16(model, channels_last=True):
     return model.eval()
 
 
+def script(bf16, name):
+    """The bf16 detector scripted as the export scripts its own, with RoIAlign summed (see the module docstring)."""
+    import export_detectors as exporter
+    import pure_ops
+    scripted = exporter.script_without_torchvision_ops(bf16, name, roi_align=pure_ops.roi_align_summed)
+    # TorchScript compiles torchvision's pooler once per process: scripted before with the exact
+    # RoIAlign, it would keep that one without a word
+    if hasattr(bf16, "roi_heads") and "aten::embedding_bag" not in str(scripted.inlined_graph):
+        raise SystemExit(f"{name}: the bf16 TorchScript kept the exact RoIAlign")
+    return scripted
+
+
 def fp32_model(model_dir, metadata):
     """The eager detector of the directory's fp32 TorchScript: its weights, normalisation epsilons and thresholds.
 
@@ -223,8 +237,7 @@ def main():
         metadata = json.load(f)
     fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
     bf16 = to_bf16(fp32, channels_last=args.layout == "channels-last")
-    import pure_ops
-    bf16_scripted = exporter.script_without_torchvision_ops(bf16, metadata["name"], roi_align=pure_ops.roi_align_summed)
+    bf16_scripted = script(bf16, metadata["name"])
     bf16_scripted.save(args.out)
     with tempfile.TemporaryDirectory() as work:
         measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work, args.scenes))

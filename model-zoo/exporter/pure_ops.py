@@ -216,9 +216,11 @@ def roi_align_summed(
     """RoIAlign as one weighted sum of feature rows per bin, close to the kernel but not bit for bit.
 
     The same sample points, corners and weights as :func:`roi_align`, summed by ``embedding_bag``
-    without materialising the corners: about half the time on 1,000 RoIs (tried.md). The sum runs in
-    another order (and fused), so results differ from the kernel's in the last bits; this is for the
-    bf16 model, whose box head rounds its input to bf16 anyway, never for the exact fp32 export.
+    without materialising the corners: 1,000 RoIs on one level in 72 ms against 257 (torch 1.13,
+    tried.md). The sum runs in another order (and fused), so results differ from the kernel's in the
+    last bits; this is for the bf16 model, whose box head rounds its input to bf16 anyway, never for
+    the exact fp32 export. The result is a channels-last view: the box head's flatten or
+    convolution takes it as it is.
     """
     features, rows, weights = _sample_corners(input, boxes, output_size, spatial_scale, sampling_ratio, aligned)
     k = boxes.size(0)

@@ -78,7 +78,7 @@ public final class ForwardBenchmark {
             }
             List<Contender> contenders = contenders(directory);
             if (contenders.stream().anyMatch(contender -> !contender.beside())) {
-                time(directory, contenders, image, warmup, passes, threads);
+                timeInTurn(directory, contenders, image, warmup, passes, threads);
             }
         }
     }
@@ -101,8 +101,8 @@ public final class ForwardBenchmark {
     }
 
     /** Loads every contender, warms each up, then times them in turn, in blocks of passes. */
-    private static void time(ModelDirectory directory, List<Contender> contenders, Image image, int warmup, int passes,
-                             String threads) throws Exception {
+    private static void timeInTurn(ModelDirectory directory, List<Contender> contenders, Image image, int warmup,
+                                   int passes, String threads) throws Exception {
         List<Detector> detectors = new ArrayList<>();
         try {
             double[] loadMs = new double[contenders.size()];
@@ -129,19 +129,21 @@ public final class ForwardBenchmark {
             // (libtorch's OpenMP, ONNX Runtime's pool) and took a core from the other engine's next pass
             // (the 320 MobileNet on ONNX Runtime 86 ms alone, 103 ms alternated pass by pass). Where
             // several are timed, the first pass of each block settles that and is not counted.
-            int rounds = contenders.size() > 1 ? ROUNDS_IN_TURN : 1;
-            int perBlock = (passes + rounds - 1) / rounds;
-            double[][] ms = new double[contenders.size()][perBlock * rounds];
+            int rounds = contenders.size() > 1 ? Math.min(ROUNDS_IN_TURN, passes) : 1;
+            double[][] ms = new double[contenders.size()][passes];
             int[] detections = new int[contenders.size()];
             for (int round = 0; round < rounds; round++) {
+                // the passes shared out among the rounds: round r times passes [from, to)
+                int from = round * passes / rounds;
+                int to = (round + 1) * passes / rounds;
                 for (int c = 0; c < contenders.size(); c++) {
                     if (rounds > 1) {
                         time(detectors.get(c), image);
                     }
-                    for (int i = 0; i < perBlock; i++) {
+                    for (int i = from; i < to; i++) {
                         long start = System.nanoTime();
                         DetectionResult result = detectors.get(c).detect(image, DetectionOptions.defaults());
-                        ms[c][round * perBlock + i] = (System.nanoTime() - start) / 1e6;
+                        ms[c][i] = (System.nanoTime() - start) / 1e6;
                         detections[c] = result.detections().size();
                     }
                 }
@@ -153,12 +155,29 @@ public final class ForwardBenchmark {
                         + " \"loadMs\": %.1f, \"firstMs\": %.1f, \"medianMs\": %.1f, \"p90Ms\": %.1f, \"passes\": %d, \"detections\": %d}%n",
                         directory.metadata().name(), contender.engine().djlName(), contender.precision().label(),
                         contender.beside() ? " \"beside\": \"" + PRECISION.label() + "\"," : "", loadMs[c], firstMs[c],
-                        percentile(ms[c], 0.5), percentile(ms[c], 0.9), ms[c].length, detections[c]);
+                        percentile(ms[c], 0.5), percentile(ms[c], 0.9), passes, detections[c]);
             }
         } finally {
-            for (Detector detector : detectors) {
+            close(detectors);
+        }
+    }
+
+    /** Closes every detector, even where one fails to; the first failure is thrown, the others suppressed in it. */
+    private static void close(List<Detector> detectors) {
+        RuntimeException failure = null;
+        for (Detector detector : detectors) {
+            try {
                 detector.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
