@@ -57,6 +57,9 @@ public final class ForwardBenchmark {
     /** Blocks of passes per model when several are timed in turn; one where a model is timed alone. */
     private static final int ROUNDS_IN_TURN = 2;
 
+    /** The least time each block of passes spends settling before it is timed. */
+    private static final double SETTLE_MS = 1000;
+
     private ForwardBenchmark() {
     }
 
@@ -128,7 +131,7 @@ public final class ForwardBenchmark {
             // In blocks, not pass by pass: an engine's idle threads spin for a while after its forward
             // (libtorch's OpenMP, ONNX Runtime's pool) and took a core from the other engine's next pass
             // (the 320 MobileNet on ONNX Runtime 86 ms alone, 103 ms alternated pass by pass). Where
-            // several are timed, the first pass of each block settles that and is not counted.
+            // several are timed, each block starts with a second of passes that are not counted.
             int rounds = contenders.size() > 1 ? Math.min(ROUNDS_IN_TURN, passes) : 1;
             double[][] ms = new double[contenders.size()][passes];
             int[] detections = new int[contenders.size()];
@@ -138,7 +141,7 @@ public final class ForwardBenchmark {
                 int to = (round + 1) * passes / rounds;
                 for (int c = 0; c < contenders.size(); c++) {
                     if (rounds > 1) {
-                        time(detectors.get(c), image);
+                        settle(detectors.get(c), image);
                     }
                     for (int i = from; i < to; i++) {
                         long start = System.nanoTime();
@@ -160,6 +163,18 @@ public final class ForwardBenchmark {
         } finally {
             close(detectors);
         }
+    }
+
+    /**
+     * Untimed passes for at least {@link #SETTLE_MS}: one pass did not outlast the other engine's
+     * spinning threads where a forward is short (the 320 MobileNet on ONNX Runtime 72-82 ms after a
+     * PyTorch block, 59 ms after an ONNX Runtime one, in the full run of 2026-12-07T04:54Z).
+     */
+    private static void settle(Detector detector, Image image) throws Exception {
+        long start = System.nanoTime();
+        do {
+            time(detector, image);
+        } while ((System.nanoTime() - start) / 1e6 < SETTLE_MS);
     }
 
     /** Closes every detector, even where one fails to; the first failure is thrown, the others suppressed in it. */
