@@ -324,8 +324,8 @@ def markdown(summary, chart_name):
     lines += ["", f"![forward time relative to torchvision eager]({chart_name})", "",
               "## Forward time in process", "",
               "Median (p90) of the timed passes after warm-up, one 640x480 image. DJL: one `Detector.detect` call, "
-              "translator included, both engines loaded in one JVM and timed in turn, in blocks of passes (the first "
-              "pass of each block not counted: the other engine's threads may still spin); torchvision: "
+              "translator included, both engines loaded in one JVM and timed in turn, in blocks of passes (each block "
+              "after a second of uncounted passes: the other engine's threads may still spin); torchvision: "
               "`model([image])`.", "",
               "| model | " + " | ".join(label(r) for r in RUNTIMES) + " | best DJL / eager |",
               "| --- |" + " --- |" * (len(RUNTIMES) + 1)]
@@ -510,7 +510,7 @@ def reduced_section(precision, found, skipped, peak):
               "median / max | feature cosine ≥ | feature relative error ≤ |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines[-2:-2] = [f"fp32 best: the engine of the fastest fp32 forward above, its model timed again in turn with the "
-                    f"{precision} one in the same JVM (in turn, in blocks of passes), so that the machine's drift "
+                    f"{precision} one in the same JVM, in blocks of passes, so that the machine's drift "
                     "between the two cannot make the speed-up (marked \"apart\" where it was not: the fp32 forward above).",
                     ""]
     for row in found:
