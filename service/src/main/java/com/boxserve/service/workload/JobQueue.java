@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A pool's waiting jobs: one lane per {@link Priority}, the highest lane served first. Within a lane
@@ -71,7 +73,8 @@ final class JobQueue<J extends JobQueue.Queued> {
                 lastLiveNanos = System.nanoTime();
                 lanes.get(job.priority()).addLast(job);
             }
-            waiting.signal();
+            // all: a worker gathering a batch that this job may not join leaves it to another
+            waiting.signalAll();
         } finally {
             lock.unlock();
         }
@@ -82,22 +85,6 @@ final class JobQueue<J extends JobQueue.Queued> {
         lock.lock();
         try {
             lastLiveNanos = System.nanoTime();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A live job taken but not run (a batch could not share it) goes back to where it is taken next. */
-    void putBack(J job) {
-        lock.lock();
-        try {
-            arriving();
-            if (newestFirst()) {
-                lanes.get(job.priority()).addLast(job);
-            } else {
-                lanes.get(job.priority()).addFirst(job);
-            }
-            waiting.signal();
         } finally {
             lock.unlock();
         }
@@ -122,15 +109,20 @@ final class JobQueue<J extends JobQueue.Queued> {
      * null when none came within the timeout.
      */
     J poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return poll(timeout, unit, true);
+        return poll(timeout, unit, true, job -> true);
     }
 
-    /** The next live job, as {@link #poll}, never a background one: what may join a live job's batch. */
-    J pollLive(long timeout, TimeUnit unit) throws InterruptedException {
-        return poll(timeout, unit, false);
+    /**
+     * A live job that may join a batch ({@code fits}), never a background one: the first that fits,
+     * by class, then by the lane's order, passing over those that do not fit (they stay where they
+     * are for any other worker); null when none that fits came within the timeout.
+     */
+    J pollLive(long timeout, TimeUnit unit, Predicate<? super J> fits) throws InterruptedException {
+        return poll(timeout, unit, false, fits);
     }
 
-    private J poll(long timeout, TimeUnit unit, boolean backgroundToo) throws InterruptedException {
+    private J poll(long timeout, TimeUnit unit, boolean backgroundToo, Predicate<? super J> fits)
+            throws InterruptedException {
         long end = System.nanoTime() + unit.toNanos(timeout);
         lock.lockInterruptibly();
         try {
@@ -140,16 +132,10 @@ final class JobQueue<J extends JobQueue.Queued> {
                 if (backgroundWaits && now - lastBackgroundNanos >= backgroundEveryNanos) {
                     return takeBackground(now);
                 }
-                if (liveSize > 0) {
-                    boolean newestFirst = newestFirst();
-                    for (ArrayDeque<J> lane : lanes.values()) {
-                        if (!lane.isEmpty()) {
-                            J job = newestFirst ? lane.pollLast() : lane.pollFirst();
-                            lastLiveNanos = now;
-                            taken(job);
-                            return job;
-                        }
-                    }
+                J job = liveSize > 0 ? takeLive(fits) : null;
+                if (job != null) {
+                    lastLiveNanos = now;
+                    return job;
                 }
                 long wait = end - now;
                 if (backgroundWaits) {
@@ -167,6 +153,23 @@ final class JobQueue<J extends JobQueue.Queued> {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The first live job that fits, by class, then by the lane's order; null if none does. */
+    private J takeLive(Predicate<? super J> fits) {
+        boolean newestFirst = newestFirst();
+        for (ArrayDeque<J> lane : lanes.values()) {
+            Iterator<J> order = newestFirst ? lane.descendingIterator() : lane.iterator();
+            while (order.hasNext()) {
+                J job = order.next();
+                if (fits.test(job)) {
+                    order.remove();
+                    taken(job);
+                    return job;
+                }
+            }
+        }
+        return null;
     }
 
     private J takeBackground(long now) {

@@ -107,8 +107,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     /**
      * Dynamic batching: a worker that takes a job waits up to {@code maxWait} for more, up to
-     * {@code maxSize} in all, that may share one forward with it ({@code compatible}); the
-     * first that may not goes back to the head of the queue.
+     * {@code maxSize} in all, that may share one forward with it ({@code compatible}), taken from
+     * behind any that may not: those stay where they are, for an idle worker or the next batch.
      */
     public record Batching<I>(int maxSize, Duration maxWait, BiPredicate<I, I> compatible) {
 
@@ -468,17 +468,13 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         List<Job<I, O>> batch = new ArrayList<>(List.of(first));
         long waitUntil = System.nanoTime() + batching.maxWait().toNanos();
         while (!first.background() && batch.size() < batching.maxSize()) {
-            Job<I, O> next = queue.pollLive(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Job<I, O> next = queue.pollLive(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS,
+                    job -> batching.compatible().test(first.input(), job.input()));
             if (next == null) {
                 break;
             }
             if (expired(next)) {
                 continue;
-            }
-            if (!batching.compatible().test(first.input(), next.input())) {
-                // back where it is taken next: counted by the gauge, and any idle worker may take it
-                queue.putBack(next);
-                break;
             }
             if (next.claim()) {
                 batch.add(next);

@@ -26,7 +26,7 @@ class JobQueueTest {
         JobQueue<Entry> queue = new JobQueue<>(null, Duration.ofMillis(500), Duration.ofHours(1));
         Entry first = Entry.background("first");
         queue.add(first);
-        assertNull(queue.pollLive(0, TimeUnit.MILLISECONDS), "a batch's poll never takes background work");
+        assertNull(queue.pollLive(0, TimeUnit.MILLISECONDS, job -> true), "a batch's poll never takes background work");
         assertSame(first, queue.poll(0, TimeUnit.MILLISECONDS), "on an idle queue background work starts at once");
 
         Entry waiting = Entry.background("waiting");

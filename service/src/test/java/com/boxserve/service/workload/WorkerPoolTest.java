@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -248,7 +250,7 @@ public class WorkerPoolTest {
     }
 
     @Test
-    void aJobThatCannotJoinTheBatchGoesBackToTheHeadOfTheQueue() throws Exception {
+    void aJobThatCannotJoinTheBatchWaitsInTheQueue() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         GatedRunner runner = new GatedRunner(gate);
         // even and odd numbers may not share a batch; the worker would wait a long time to fill one
@@ -258,7 +260,7 @@ public class WorkerPoolTest {
             waitUntil(() -> pool.queueDepth() == 0 && pool.admitted() == 1); // the worker holds 2, gathering a batch
             CompletableFuture<WorkerPool.Outcome<Integer>> odd = call(pool, 1, LATER);
             waitUntil(() -> runner.events.contains("start 2"));
-            assertEquals(1, pool.queueDepth(), "the odd job is back in the queue, where the gauge counts it");
+            assertEquals(1, pool.queueDepth(), "the odd job is still in the queue, where the gauge counts it");
             gate.countDown();
             assertEquals(4, even.get(5, TimeUnit.SECONDS).output());
             assertEquals(2, odd.get(5, TimeUnit.SECONDS).output());
@@ -321,28 +323,35 @@ public class WorkerPoolTest {
         }
     }
 
+    /** Doubles its input; a lone job waits for the gate; records each call's inputs. */
+    static final class BatchRecorder implements WorkerPool.Runner<Integer, Integer> {
+        final CountDownLatch gate = new CountDownLatch(1);
+        final List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+        final Set<Integer> started = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public Integer run(Integer input) throws Exception {
+            started.add(input);
+            gate.await(10, TimeUnit.SECONDS);
+            calls.add(List.of(input));
+            return input * 2;
+        }
+
+        @Override
+        public List<Integer> runBatch(List<Integer> inputs) {
+            calls.add(List.copyOf(inputs));
+            return inputs.stream().map(i -> i * 2).toList();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Test
     void batchesCompatibleJobsUpToTheSizeCap() throws Exception {
-        CountDownLatch gate = new CountDownLatch(1);
-        List<List<Integer>> calls = new CopyOnWriteArrayList<>();
-        WorkerPool.Runner<Integer, Integer> runner = new WorkerPool.Runner<>() {
-            @Override
-            public Integer run(Integer input) throws Exception {
-                gate.await(10, TimeUnit.SECONDS);
-                calls.add(List.of(input));
-                return input * 2;
-            }
-
-            @Override
-            public List<Integer> runBatch(List<Integer> inputs) {
-                calls.add(List.copyOf(inputs));
-                return inputs.stream().map(i -> i * 2).toList();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        BatchRecorder runner = new BatchRecorder();
+        List<List<Integer>> calls = runner.calls;
         WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(3, Duration.ofMillis(200), (a, b) -> a % 2 == b % 2);
         try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 16, () -> runner, parity, QueuePolicy.fifo())) {
             CompletableFuture<WorkerPool.Outcome<Integer>> blocker = call(pool, 100, LATER);
@@ -351,7 +360,7 @@ public class WorkerPoolTest {
             for (int input : new int[] {2, 4, 1, 6, 8, 3}) {
                 jobs.add(call(pool, input, LATER));
             }
-            gate.countDown();
+            runner.gate.countDown();
             assertEquals(200, blocker.get(5, TimeUnit.SECONDS).output());
             for (CompletableFuture<WorkerPool.Outcome<Integer>> job : jobs) {
                 WorkerPool.Outcome<Integer> outcome = job.get(5, TimeUnit.SECONDS);
@@ -363,6 +372,26 @@ public class WorkerPoolTest {
             }
             assertEquals(7, calls.stream().mapToInt(List::size).sum(), "every job ran once: " + calls);
             assertTrue(calls.stream().anyMatch(batch -> batch.size() > 1), "some jobs shared a batch: " + calls);
+        }
+    }
+
+    @Test
+    void aBatchTakesCompatibleJobsFromBehindOneThatCannotJoin() throws Exception {
+        BatchRecorder runner = new BatchRecorder();
+        WorkerPool.Batching<Integer> parity = new WorkerPool.Batching<>(4, Duration.ofMillis(200), (a, b) -> a % 2 == b % 2);
+        try (WorkerPool<Integer, Integer> pool = new WorkerPool<>("m", 1, 16, () -> runner, parity, QueuePolicy.fifo())) {
+            CompletableFuture<WorkerPool.Outcome<Integer>> blocker = call(pool, 100, LATER);
+            waitUntil(() -> runner.started.contains(100));
+            // two images of one size with one of another between them, as mixed traffic queues them
+            CompletableFuture<WorkerPool.Outcome<Integer>> first = queue(pool, Priority.LOW, 1, 1);
+            CompletableFuture<WorkerPool.Outcome<Integer>> between = queue(pool, Priority.LOW, 4, 2);
+            CompletableFuture<WorkerPool.Outcome<Integer>> behind = queue(pool, Priority.LOW, 3, 3);
+            runner.gate.countDown();
+            assertEquals(200, blocker.get(5, TimeUnit.SECONDS).output());
+            assertEquals(2, first.get(5, TimeUnit.SECONDS).batchSize());
+            assertEquals(2, behind.get(5, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, between.get(5, TimeUnit.SECONDS).batchSize());
+            assertEquals(List.of(List.of(100), List.of(1, 3), List.of(4)), runner.calls);
         }
     }
 
