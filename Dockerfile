@@ -36,9 +36,10 @@ FROM build AS build-cuda
 RUN mvn -B -q -Pcuda -pl service -am package -DskipTests && cp service/target/service-*.jar /app-cuda.jar
 
 FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04 AS runtime-cuda
-RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless python3-pip curl  && pip3 install --no-cache-dir torch==2.7.1 --index-url https://download.pytorch.org/whl/cu128  && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 --home-dir /app boxserve
+RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless python3-pip curl libtcmalloc-minimal4  && pip3 install --no-cache-dir torch==2.7.1 --index-url https://download.pytorch.org/whl/cu128  && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 --home-dir /app boxserve
 WORKDIR /app
 ENV DJL_CACHE_DIR=/app/djl-cache OPT_OUT_TRACKING=true JAVA_TOOL_OPTIONS="-Dai.djl.offline=true" \
+    LD_PRELOAD=libtcmalloc_minimal.so.4 \
     PYTORCH_LIBRARY_PATH=/usr/local/lib/python3.10/dist-packages/torch/lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 \
     BOXSERVE_MODELS_DIRECTORY=/app/models BOXSERVE_MODELS_DEVICE=gpu0
 COPY --from=build-cuda /app-cuda.jar /app/app.jar
@@ -53,10 +54,12 @@ ENTRYPOINT ["java", "-jar", "/app/app.jar"]
 
 # ---- 3. run it: slim Java 17 runtime, non-root, natives unpacked, no network needed
 FROM eclipse-temurin:17-jre-jammy AS runtime
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+RUN apt-get update && apt-get install -y --no-install-recommends curl libtcmalloc-minimal4 && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app boxserve
 WORKDIR /app
+# tcmalloc keeps the memory libtorch frees for the next forward (bin/native-allocator says why)
 ENV DJL_CACHE_DIR=/app/djl-cache \
+    LD_PRELOAD=libtcmalloc_minimal.so.4 \
     OPT_OUT_TRACKING=true \
     JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -XX:MaxRAMPercentage=50" \
     BOXSERVE_MODELS_DIRECTORY=/app/models
