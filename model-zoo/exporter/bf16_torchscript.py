@@ -13,8 +13,9 @@ file) gets its bf16 twin, with each batch norm that follows a convolution folded
 the cast.
 The bf16 parts run channels-last unless told otherwise: oneDNN's bf16 convolutions work on NHWC,
 and in NCHW every convolution reorders its input and output (the ResNet-50 models' whole forwards
-1.1-1.3 x slower on a Zen 4, tried.md). NCHW is for a CPU whose libtorch fails the channels-last
-model (Bf16Export tries it).
+1.1-1.3 x slower on a Zen 4, tried.md). ``channels-last-matmul`` also runs each 1x1 convolution as a
+matrix product over the pixels, for a CPU whose libtorch fails oneDNN's 1x1 convolution (a VM that
+hides its cache sizes, tried.md); NCHW is for one that fails both (Bf16Export tries them in turn).
 
 Prints one JSON object: the file, its layout and the agreement with fp32 (the fields of the Java
 `Agreement`): detections on the export's reference images and 20 generated scenes (the int8
@@ -80,6 +81,37 @@ class Bf16Tensor(torch.nn.Module):
         return y.float() if self.cast_out else y
 
 
+class PointwiseAsMatmul(torch.nn.Module):
+    """A 1x1 convolution (any stride) as a matrix product over a channels-last tensor's pixels.
+
+    Its output is a channels-last view of the product. The input is flattened to 2-D first: libtorch
+    2.7 runs ``linear`` on a 4-D input that is not contiguous (a strided one's) as a ``bmm`` that
+    copies the weight once per row.
+    """
+
+    def __init__(self, conv):
+        super().__init__()
+        self.stride = conv.stride[0]
+        self.weight = torch.nn.Parameter(conv.weight.detach().flatten(1), requires_grad=False)
+        self.bias = None if conv.bias is None else torch.nn.Parameter(conv.bias.detach(), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.stride > 1:
+            x = x[:, :, ::self.stride, ::self.stride]
+        n, c, h, w = x.shape
+        y = torch.nn.functional.linear(x.permute(0, 2, 3, 1).reshape(n * h * w, c), self.weight, self.bias)
+        return y.view(n, h, w, -1).permute(0, 3, 1, 2)
+
+
+def pointwise_as_matmul(model):
+    """Replaces each plain 1x1 convolution in the model (no padding, groups or dilation) by PointwiseAsMatmul."""
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if (type(child) is torch.nn.Conv2d and child.kernel_size == (1, 1) and child.padding == (0, 0)
+                    and child.groups == 1 and child.dilation == (1, 1) and child.stride[0] == child.stride[1]):
+                setattr(parent, name, PointwiseAsMatmul(child))
+
+
 def fold_batch_norms(model):
     """Folds every batch norm that directly follows a convolution into it, in fp32, before any cast.
 
@@ -108,10 +140,13 @@ def fold_batch_norms(model):
                 setattr(parent, norm_name, torch.nn.Identity())
 
 
-def to_bf16(model, channels_last=True):
-    """A copy of the detector with the parts named in the module docstring in bf16, channels-last unless told not."""
+def to_bf16(model, channels_last=True, matmul=False):
+    """A copy of the detector with the parts named in the module docstring in bf16, channels-last unless told not,
+    and with its 1x1 convolutions as matrix products where told."""
     model = copy.deepcopy(model)
     fold_batch_norms(model)
+    if matmul:
+        pointwise_as_matmul(model)  # the fp32 parts (box predictor, transform) have none
     model.backbone = Bf16Features(model.backbone, channels_last)
     if hasattr(model, "rpn"):
         model.rpn.head = Bf16RpnHead(model.rpn.head)
@@ -227,7 +262,7 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--scenes", type=int, default=20, help="generated scenes beside the reference images")
-    parser.add_argument("--layout", choices=("channels-last", "nchw"), default="channels-last",
+    parser.add_argument("--layout", choices=("channels-last", "channels-last-matmul", "nchw"), default="channels-last",
                         help="the bf16 convolutions' memory layout")
     args = parser.parse_args()
     import tempfile
@@ -236,7 +271,7 @@ def main():
     with open(os.path.join(args.model_dir, "detector.json")) as f:
         metadata = json.load(f)
     fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
-    bf16 = to_bf16(fp32, channels_last=args.layout == "channels-last")
+    bf16 = to_bf16(fp32, channels_last=args.layout != "nchw", matmul=args.layout == "channels-last-matmul")
     bf16_scripted = script(bf16, metadata["name"])
     bf16_scripted.save(args.out)
     with tempfile.TemporaryDirectory() as work:

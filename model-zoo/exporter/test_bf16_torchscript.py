@@ -91,6 +91,35 @@ class Bf16TorchscriptTest(unittest.TestCase):
                             torch.testing.assert_close(actual, expected, rtol=1e-3,
                                                        atol=1e-4 * float(expected.abs().max()))
 
+    def test_a_1x1_convolution_as_a_matrix_product_gives_the_convolution_channels_last(self):
+        torch.manual_seed(0)
+        x = torch.randn(1, 16, 9, 11).contiguous(memory_format=torch.channels_last)
+        for stride in (1, 2):
+            with self.subTest(stride=stride):
+                conv = torch.nn.Conv2d(16, 24, 1, stride=stride)
+                product = torch.jit.script(bf16_torchscript.PointwiseAsMatmul(conv))
+                with torch.no_grad():
+                    expected, actual = conv(x), product(x)
+                torch.testing.assert_close(actual, expected, rtol=1e-5, atol=1e-5)
+                self.assertTrue(actual.is_contiguous(memory_format=torch.channels_last))
+
+    def test_the_matmul_layout_leaves_no_1x1_convolution_and_detects(self):
+        torch.manual_seed(0)
+        model = exporter.build_with("fasterrcnn_resnet50_fpn", None).eval()
+        model.transform.min_size, model.transform.max_size = (160,), 160
+        bf16 = bf16_torchscript.to_bf16(model, matmul=True)
+        pointwise = [m for m in bf16.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (1, 1)]
+        self.assertEqual([], pointwise, "each 1x1 convolution a matrix product, the RPN head's outputs too")
+        self.assertGreater(sum(isinstance(m, bf16_torchscript.PointwiseAsMatmul) for m in bf16.modules()), 30)
+        plain = bf16_torchscript.to_bf16(model)
+        image = torch.rand(3, 120, 160)
+        with torch.no_grad():
+            features = bf16.backbone(image[None]), plain.backbone(image[None])
+            (boxes, scores, labels) = bf16_torchscript.script(bf16, "fasterrcnn_resnet50_fpn")(image)
+        for name in features[0]:  # the same bf16 arithmetic, summed in another order
+            self.assertGreater(bf16_torchscript.compare_maps(features[0][name].flatten(), features[1][name].flatten())[0], 0.999, name)
+        self.assertEqual(len(scores), len(boxes))
+
     def test_maps_compare_as_the_java_agreement_does(self):
         x = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)
         self.assertEqual((1.0, 0.0), bf16_torchscript.compare_maps(x, x.clone()))

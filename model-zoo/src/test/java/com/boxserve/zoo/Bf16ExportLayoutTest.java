@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bf16 export's choice of layout, with a stand-in {@code bf16_torchscript.py} that writes the
  * layout it was asked for into the model file, and trials that fail the layouts a CPU's libtorch
- * would crash on: channels-last is kept where it runs, NCHW made where it does not, nothing recorded
- * where neither runs. (Bf16ExportTest makes and runs the real model.)
+ * would crash on: channels-last is kept where it runs, its 1x1 convolutions made matrix products
+ * where it does not, NCHW where neither runs, nothing recorded where none does. (Bf16ExportTest makes
+ * and runs the real model.)
  */
 class Bf16ExportLayoutTest {
 
@@ -74,20 +75,31 @@ class Bf16ExportLayoutTest {
     }
 
     @Test
-    void makesItNchwWhereChannelsLastFails() throws Exception {
+    void makesThe1x1ConvolutionsMatrixProductsWhereChannelsLastFails() throws Exception {
         Bf16Artifact made = Bf16Export.export(copy, tools, model -> crashesOn(Set.of(Bf16Export.CHANNELS_LAST), model));
 
-        assertEquals(List.of(Bf16Export.CHANNELS_LAST, Bf16Export.NCHW), tried);
+        assertEquals(List.of(Bf16Export.CHANNELS_LAST, Bf16Export.CHANNELS_LAST_MATMUL), tried);
+        assertEquals(Bf16Export.CHANNELS_LAST_MATMUL, made.layout());
+        assertRecorded(made);
+    }
+
+    @Test
+    void makesItNchwWhereNoChannelsLastModelRuns() throws Exception {
+        Bf16Artifact made = Bf16Export.export(copy, tools,
+                model -> crashesOn(Set.of(Bf16Export.CHANNELS_LAST, Bf16Export.CHANNELS_LAST_MATMUL), model));
+
+        assertEquals(List.of(Bf16Export.CHANNELS_LAST, Bf16Export.CHANNELS_LAST_MATMUL, Bf16Export.NCHW), tried);
         assertEquals(Bf16Export.NCHW, made.layout());
         assertRecorded(made);
     }
 
     @Test
-    void recordsNothingWhereNeitherRuns() throws Exception {
+    void recordsNothingWhereNoneRuns() throws Exception {
         IOException failure = assertThrows(IOException.class, () -> Bf16Export.export(copy, tools,
-                model -> crashesOn(Set.of(Bf16Export.CHANNELS_LAST, Bf16Export.NCHW), model)));
+                model -> crashesOn(Set.of(Bf16Export.CHANNELS_LAST, Bf16Export.CHANNELS_LAST_MATMUL, Bf16Export.NCHW), model)));
 
-        assertTrue(failure.getMessage().contains("SIGSEGV in channels-last")
+        assertTrue(failure.getMessage().contains("SIGSEGV in channels-last)")
+                && failure.getMessage().contains("SIGSEGV in channels-last-matmul")
                 && failure.getMessage().contains("SIGSEGV in nchw"), failure.getMessage());
         assertFalse(Files.exists(copy.resolve(NAME + ".bf16.pt")));
         assertEquals(Optional.empty(), ModelDirectory.open(copy).metadata().bf16());

@@ -5,8 +5,9 @@ package com.boxserve.zoo.precision;
  * in {@code detector.json}), written by {@link Bf16Export} ({@code bin/quantize --bf16}).
  *
  * @param file the TorchScript file name in the model directory
- * @param layout its convolutions' memory layout: {@code channels-last}, or {@code nchw} where this
- *     CPU's libtorch failed channels-last when it was made
+ * @param layout its convolutions' memory layout: {@code channels-last}; {@code channels-last-matmul}
+ *     (its 1x1 convolutions matrix products) where this CPU's libtorch failed that when it was made;
+ *     {@code nchw} where it failed both
  * @param agreement its answers against the fp32 TorchScript's, measured when it was written
  */
 public record Bf16Artifact(String file, String layout, Agreement agreement) implements ReducedArtifact {

@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
 public final class Bf16Export {
 
     public static final String CHANNELS_LAST = "channels-last";
+    /** Channels-last with each 1x1 convolution a matrix product: oneDNN's 1x1 convolution crashes on a VM that hides its cache sizes. */
+    public static final String CHANNELS_LAST_MATMUL = "channels-last-matmul";
     public static final String NCHW = "nchw";
 
-    /** In order of preference: NCHW, slower, only where libtorch fails channels-last. */
-    private static final List<String> LAYOUTS = List.of(CHANNELS_LAST, NCHW);
+    /** In order of preference; NCHW, slower still, only where libtorch fails both channels-last models. */
+    private static final List<String> LAYOUTS = List.of(CHANNELS_LAST, CHANNELS_LAST_MATMUL, NCHW);
 
     private static final Logger log = LoggerFactory.getLogger(Bf16Export.class);
 
@@ -46,7 +48,8 @@ public final class Bf16Export {
     /**
      * Writes {@code NAME.bf16.pt} into the model directory and records it, with its agreement, in its
      * metadata; made in a scratch folder first, so that a failed export leaves the directory as it was.
-     * The model is made channels-last, and NCHW where libtorch fails that on this CPU; a CPU without
+     * The model is made channels-last, with its 1x1 convolutions as matrix products where libtorch fails
+     * that on this CPU, and NCHW where it fails both; a CPU without
      * bf16 dot products will not serve it, so there it is not tried (libtorch would emulate bf16 slowly).
      */
     public static Bf16Artifact export(Path modelDirectory, ExporterTools tools) throws IOException, InterruptedException {
