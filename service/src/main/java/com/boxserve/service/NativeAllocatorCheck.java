@@ -30,7 +30,7 @@ public class NativeAllocatorCheck {
         if (!Files.isReadable(MAPS)) {
             return; // not Linux, whose glibc this is about
         }
-        Optional<String> allocator = loadedAllocator();
+        Optional<String> allocator = loadedTcmalloc();
         if (allocator.isPresent()) {
             log.info("native allocator: {}", allocator.get());
         } else {
@@ -40,12 +40,15 @@ public class NativeAllocatorCheck {
         }
     }
 
-    /** The tcmalloc this process has loaded, by its library's file name. */
-    static Optional<String> loadedAllocator() {
+    /** The tcmalloc this process has loaded, by its library's file name; empty where none is, or not on Linux. */
+    public static Optional<String> loadedTcmalloc() {
+        if (!Files.isReadable(MAPS)) {
+            return Optional.empty();
+        }
         try (Stream<String> lines = Files.lines(MAPS)) {
             return allocatorIn(lines);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
         }
     }
 

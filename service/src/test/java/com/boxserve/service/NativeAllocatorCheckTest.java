@@ -30,7 +30,7 @@ class NativeAllocatorCheckTest {
     void theTestJvmHasTheAllocatorThatBinTestPreloads() {
         String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
         assumeTrue(preload.contains("tcmalloc"), "LD_PRELOAD names no tcmalloc (tests not run by bin/test)");
-        assertTrue(NativeAllocatorCheck.loadedAllocator().orElse("").contains("tcmalloc"),
+        assertTrue(NativeAllocatorCheck.loadedTcmalloc().orElse("").contains("tcmalloc"),
                 "LD_PRELOAD=" + preload + " but /proc/self/maps maps no tcmalloc");
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.modality.cv.Image;
 import ai.djl.translate.TranslateException;
+import com.boxserve.service.NativeAllocatorCheck;
 import com.boxserve.service.Sha256;
 import com.boxserve.zoo.Detector;
 import com.boxserve.zoo.EngineTrial;
@@ -141,7 +142,9 @@ class EngineChooser {
                 .append(Engine.getEngine(InferenceEngine.ONNX_RUNTIME.djlName()).getVersion()).append('|')
                 .append(device).append('|').append(properties.maxInputSide()).append('|')
                 .append(new TreeMap<>(properties.engineOptions())).append('|')
-                .append(System.getProperty("ai.djl.pytorch.num_threads", "")).append('|');
+                .append(System.getProperty("ai.djl.pytorch.num_threads", "")).append('|')
+                // glibc's malloc against tcmalloc moved a libtorch forward 2.7x (NativeAllocatorCheck)
+                .append(NativeAllocatorCheck.loadedTcmalloc().orElse("malloc")).append('|');
         for (InferenceEngine engine : InferenceEngine.values()) {
             what.append(HexFormat.of().formatHex(Sha256.of(directory.modelFile(engine)))).append('|');
         }
