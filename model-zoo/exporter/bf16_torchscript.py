@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A model directory's bf16 TorchScript beside its fp32 one, and its agreement with fp32.
 
-  bf16_torchscript.py [--layout nchw] MODEL_DIR OUT.pt
+  bf16_torchscript.py [--layout nchw] [--step make|measure] MODEL_DIR OUT.pt
 
 The backbone, FPN and the heads' convolutions and Linear layers run in bf16 (the RPN head and
 the box head for Faster R-CNN, the classification and regression heads for RetinaNet and FCOS),
@@ -264,18 +264,25 @@ def main():
     parser.add_argument("--scenes", type=int, default=20, help="generated scenes beside the reference images")
     parser.add_argument("--layout", choices=("channels-last", "channels-last-matmul", "nchw"), default="channels-last",
                         help="the bf16 convolutions' memory layout")
+    parser.add_argument("--step", choices=("make", "measure", "both"), default="both",
+                        help="make: write OUT with no agreement (null); measure: the agreement of the OUT made before")
     args = parser.parse_args()
     import tempfile
-    import export_detectors as exporter
     torch.set_num_threads(args.threads)
     with open(os.path.join(args.model_dir, "detector.json")) as f:
         metadata = json.load(f)
     fp32, fp32_scripted = fp32_model(args.model_dir, metadata)
     bf16 = to_bf16(fp32, channels_last=args.layout != "nchw", matmul=args.layout == "channels-last-matmul")
-    bf16_scripted = script(bf16, metadata["name"])
-    bf16_scripted.save(args.out)
-    with tempfile.TemporaryDirectory() as work:
-        measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted, agreement_images(args.model_dir, work, args.scenes))
+    if args.step == "measure":
+        bf16_scripted = torch.jit.load(args.out)
+    else:
+        bf16_scripted = script(bf16, metadata["name"])
+        bf16_scripted.save(args.out)
+    measured = None
+    if args.step != "make":
+        with tempfile.TemporaryDirectory() as work:
+            measured = agreement(fp32, bf16, fp32_scripted, bf16_scripted,
+                                 agreement_images(args.model_dir, work, args.scenes))
     print(json.dumps({"file": os.path.basename(args.out), "layout": args.layout, "agreement": measured}))
 
 

@@ -33,14 +33,18 @@ class Bf16ExportLayoutTest {
     private static final String STAND_IN = """
             import argparse, json, os
             parser = argparse.ArgumentParser()
-            for option in ("--scenes", "--layout"):
+            for option in ("--scenes", "--layout", "--step"):
                 parser.add_argument(option)
             parser.add_argument("model_dir")
             parser.add_argument("out")
             args = parser.parse_args()
-            with open(args.out, "w") as f:
-                f.write(args.layout)
-            print(json.dumps({"file": os.path.basename(args.out), "layout": args.layout, "agreement": {"images": 22}}))
+            if args.step == "make":
+                with open(args.out, "w") as f:
+                    f.write(args.layout)
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "steps"), "a") as f:
+                f.write(args.step + " " + args.layout + "\\n")
+            agreement = {"images": 22} if args.step == "measure" else None
+            print(json.dumps({"file": os.path.basename(args.out), "layout": args.layout, "agreement": agreement}))
             """;
 
     @TempDir
@@ -81,6 +85,8 @@ class Bf16ExportLayoutTest {
         assertEquals(List.of(Bf16Export.CHANNELS_LAST, Bf16Export.CHANNELS_LAST_MATMUL), tried);
         assertEquals(Bf16Export.CHANNELS_LAST_MATMUL, made.layout());
         assertRecorded(made);
+        assertEquals(List.of("make channels-last", "make channels-last-matmul", "measure channels-last-matmul"),
+                Files.readAllLines(exporter.resolve("steps")), "the agreement measured for the layout kept alone");
     }
 
     @Test
