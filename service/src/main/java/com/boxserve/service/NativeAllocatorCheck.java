@@ -26,6 +26,9 @@ public class NativeAllocatorCheck {
     /** The allocator that keeps freed memory for the next request (jemalloc, tried, did not: tried.md). */
     private static final String KEEPING_ALLOCATOR = "tcmalloc";
 
+    /** Read once: a preload is fixed when the process starts. */
+    private static final Optional<String> LOADED_TCMALLOC = readLoadedTcmalloc();
+
     public NativeAllocatorCheck() {
         if (!Files.isReadable(MAPS)) {
             return; // not Linux, whose glibc this is about
@@ -42,6 +45,10 @@ public class NativeAllocatorCheck {
 
     /** The tcmalloc this process has loaded, by its library's file name; empty where none is, or not on Linux. */
     public static Optional<String> loadedTcmalloc() {
+        return LOADED_TCMALLOC;
+    }
+
+    private static Optional<String> readLoadedTcmalloc() {
         if (!Files.isReadable(MAPS)) {
             return Optional.empty();
         }
